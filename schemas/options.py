@@ -1,0 +1,107 @@
+"""One pydantic options tree. Each component receives only its own section.
+
+Defaults are named constants so docs, CLI help and tests quote the same numbers.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from schemas.errors import ErrorCode, OptionsError
+from schemas.resize import DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS, FACTOR
+
+#: Largest source image we decode, in pixels (a decompression-bomb guard; ~ 24k x 24k).
+DEFAULT_MAX_SOURCE_PIXELS = 600_000_000
+#: Largest model reply we parse, in bytes (a 16k-token reply is well under 200 kB).
+DEFAULT_MAX_REPLY_BYTES = 2_000_000
+#: Boxes overshooting the frame by at most this share of its size are clamped, not rejected.
+DEFAULT_BBOX_TOLERANCE = 0.02
+
+
+class PageSelection(BaseModel):
+    """A set of 1-based page numbers, parsed from a spec like ``1-3,7,10-``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    spec: str = ""
+
+    @field_validator("spec")
+    @classmethod
+    def _check(cls, v: str) -> str:
+        cls.parse(v)
+        return v
+
+    @staticmethod
+    def parse(spec: str) -> list[tuple[int, int | None]]:
+        """``"1-3,7,10-"`` -> ``[(1, 3), (7, 7), (10, None)]``. Empty spec means all pages."""
+        ranges: list[tuple[int, int | None]] = []
+        for part in (p.strip() for p in spec.split(",")):
+            if not part:
+                continue
+            lo_s, sep, hi_s = part.partition("-")
+            try:
+                lo = int(lo_s) if lo_s.strip() else 1
+                hi = (int(hi_s) if hi_s.strip() else None) if sep else lo
+            except ValueError:
+                raise OptionsError(
+                    f"bad page spec {spec!r}: {part!r} is not N or N-M",
+                    code=ErrorCode.INVALID_PAGE_SPEC,
+                ) from None
+            if lo < 1 or (hi is not None and hi < lo):
+                raise OptionsError(
+                    f"bad page spec {spec!r}: {part!r} (pages are 1-based, ranges ascending)",
+                    code=ErrorCode.INVALID_PAGE_SPEC,
+                )
+            ranges.append((lo, hi))
+        return ranges
+
+    def indices(self, page_count: int) -> list[int]:
+        """0-based page indices selected in a document of ``page_count`` pages, in order."""
+        ranges = self.parse(self.spec)
+        if not ranges:
+            return list(range(page_count))
+        chosen: set[int] = set()
+        for lo, hi in ranges:
+            chosen.update(range(lo - 1, min(hi if hi is not None else page_count, page_count)))
+        return sorted(chosen)
+
+
+class RenderOptions(BaseModel):
+    """How pages become model-input images."""
+
+    min_pixels: int = Field(default=DEFAULT_MIN_PIXELS, gt=0, description="smart_resize min_pixels.")
+    max_pixels: int = Field(default=DEFAULT_MAX_PIXELS, gt=0, description="smart_resize max_pixels.")
+    pages: PageSelection = Field(default_factory=PageSelection, description="Pages to render.")
+    password: str | None = Field(default=None, description="Password for encrypted PDFs.", repr=False)
+    max_source_pixels: int = Field(
+        default=DEFAULT_MAX_SOURCE_PIXELS, gt=0, description="Decompression-bomb guard for images."
+    )
+    encode_png: bool = Field(
+        default=True, description="Ship PNG bytes (HTTP engines); False ships raw RGB pixels."
+    )
+
+    @model_validator(mode="after")
+    def _budget(self) -> "RenderOptions":
+        if self.min_pixels > self.max_pixels:
+            raise ValueError(f"min_pixels {self.min_pixels} > max_pixels {self.max_pixels}")
+        if self.max_pixels < FACTOR * FACTOR:
+            raise ValueError(f"max_pixels must be at least {FACTOR * FACTOR}")
+        return self
+
+
+class PostprocessOptions(BaseModel):
+    """How model replies are parsed, repaired and validated."""
+
+    max_reply_bytes: int = Field(default=DEFAULT_MAX_REPLY_BYTES, gt=0)
+    bbox_tolerance: float = Field(
+        default=DEFAULT_BBOX_TOLERANCE,
+        ge=0,
+        description="Overshoot (share of frame size) clamped with a warning instead of an error.",
+    )
+
+
+class RunOptions(BaseModel):
+    """The root of the options tree."""
+
+    render: RenderOptions = Field(default_factory=RenderOptions)
+    postprocess: PostprocessOptions = Field(default_factory=PostprocessOptions)
