@@ -96,3 +96,13 @@ class EngineReply(BaseModel):
     error: ErrorRecord | None = Field(
         default=None, description="Set when finish_reason is error: why there is no reply."
     )
+    endpoint: str | None = Field(
+        default=None,
+        description="Server that answered (URL without credentials); None for in-process engines.",
+    )
+    transport_retries: int = Field(
+        default=0,
+        ge=0,
+        description="HTTP retries (429, 5xx, dropped connections, timeouts) behind this reply; "
+        "they do not spend a page attempt.",
+    )

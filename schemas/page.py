@@ -9,6 +9,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemas.errors import ErrorRecord
 from schemas.geometry import PageTransform
 
 
@@ -65,6 +66,31 @@ class RenderedPage(BaseModel):
     native_width: int = Field(gt=0, description="Width in pixels at native resolution (PDF: 72 dpi).")
     native_height: int = Field(gt=0, description="Height in pixels at native resolution.")
     has_text_layer: bool = Field(default=False, description="PDF page with extractable text.")
+
+    @property
+    def page_number(self) -> int:
+        return self.page_index + 1
+
+    @property
+    def page_id(self) -> str:
+        return f"{self.doc_id}/p{self.page_number}"
+
+
+class PageRenderFailure(BaseModel):
+    """A page that could not be rendered; the document's other pages still render.
+
+    Yielded in place of a :class:`RenderedPage`, in page order, so a consumer sees one record
+    per selected page. ``error.page`` is the 1-based page number and ``error.file`` the source.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    doc_id: str = Field(description="Stable document id (see sources).")
+    source: str = Field(description="Path or URI of the input file.")
+    source_kind: SourceKind
+    page_index: int = Field(ge=0, description="0-based index in the document.")
+    page_count: int = Field(ge=1, description="Pages in the document.")
+    error: ErrorRecord
 
     @property
     def page_number(self) -> int:
