@@ -1,0 +1,60 @@
+"""Parse and format ``data-bbox`` values: ``"x1 y1 x2 y2"`` or ``"x1,y1,x2,y2"``.
+
+Qwen2.5-VL writes four integers, top-left then bottom-right; one fine-tune writes commas. Floats
+are accepted too, as are surrounding brackets (``"[x1, y1, x2, y2]"``). Anything else is a
+:class:`BBoxSyntaxError`; corner order is checked by :func:`order_corners`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from schemas.geometry import BBox
+
+Corners = tuple[float, float, float, float]
+
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_SEPARATORS = re.compile(r"[\s,;]+")
+_BRACKETS = "[]()"
+
+
+class BBoxSyntaxError(ValueError):
+    """A ``data-bbox`` value that is not four finite numbers."""
+
+
+def parse_bbox(value: str) -> Corners:
+    """Read four numbers from a ``data-bbox`` value, in the order written (corners not checked)."""
+    inner = value.strip()
+    if inner[:1] in _BRACKETS and inner[-1:] in _BRACKETS:
+        inner = inner[1:-1]
+    parts = [p for p in _SEPARATORS.split(inner.strip()) if p]
+    if len(parts) != 4:
+        raise BBoxSyntaxError(f"expected 4 numbers, got {len(parts)} in {value!r}")
+    numbers: list[float] = []
+    for part in parts:
+        if not _NUMBER.fullmatch(part):
+            raise BBoxSyntaxError(f"{part!r} is not a number in {value!r}")
+        number = float(part)
+        if not math.isfinite(number):
+            raise BBoxSyntaxError(f"{part!r} is not a finite number in {value!r}")
+        numbers.append(number)
+    return numbers[0], numbers[1], numbers[2], numbers[3]
+
+
+def order_corners(corners: Corners) -> tuple[BBox, bool]:
+    """Return the box with top-left first and whether the corners had to be swapped."""
+    x1, y1, x2, y2 = corners
+    swapped = x2 < x1 or y2 < y1
+    return BBox.from_corners(x1, y1, x2, y2), swapped
+
+
+def format_bbox(box: BBox) -> str:
+    """Canonical ``data-bbox`` text: space-separated, integers without a decimal point."""
+    return " ".join(_format_number(v) for v in box.as_tuple())
+
+
+def _format_number(value: float) -> str:
+    if value.is_integer():
+        return str(int(value))
+    return repr(round(value, 3))

@@ -1,0 +1,82 @@
+"""Parse reply HTML with lxml, safely, and serialise it back.
+
+The parser recovers from broken markup (unclosed elements, a tag cut in half), never touches the
+network, drops comments and processing instructions, and keeps libxml2's default limits on depth
+and text size (``huge_tree`` off). The HTML parser does not expand entities declared in a
+DOCTYPE's internal subset; such a subset is cut out before parsing anyway, so its declarations
+cannot leak into the text as stray ``]>``, and the attempt is reported.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from schemas.errors import ErrorCode, ErrorRecord, Severity
+
+_INTERNAL_SUBSET_DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
+_MARKUP = re.compile(r"<[A-Za-z!/?]")
+#: Characters XML (hence lxml's text nodes) cannot hold: C0 controls but tab/LF/CR, U+FFFE/FFFF.
+_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def safe_parser() -> lxml.html.HTMLParser:
+    """A fresh recovering HTML parser with no network access (parsers are not thread-safe)."""
+    return lxml.html.HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lacks default_doctype
+        recover=True,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
+        default_doctype=False,
+        huge_tree=False,
+        encoding="utf-8",
+    )
+
+
+def looks_like_markup(text: str) -> bool:
+    """True when ``text`` holds at least one tag, declaration or end tag."""
+    return _MARKUP.search(text) is not None
+
+
+def parse_document(markup: str) -> tuple[HtmlElement | None, list[ErrorRecord]]:
+    """Parse ``markup`` into an ``<html>`` element that always has a ``<body>``.
+
+    Returns ``(None, issues)`` when libxml2 finds no element at all (only comments, say).
+    """
+    issues: list[ErrorRecord] = []
+    cleaned, removed = _INTERNAL_SUBSET_DOCTYPE.subn("", markup)
+    if removed:
+        issues.append(
+            ErrorRecord(
+                code=ErrorCode.UNSAFE_CONTENT,
+                severity=Severity.WARNING,
+                message="DOCTYPE with an internal subset (entity declarations) removed unread",
+            )
+        )
+    cleaned, stripped = _NOT_XML_CHARS.subn("", cleaned)
+    if stripped:
+        issues.append(
+            ErrorRecord(
+                code=ErrorCode.MALFORMED_HTML,
+                severity=Severity.WARNING,
+                message=f"{stripped} control character(s) removed",
+            )
+        )
+    data = cleaned.encode("utf-8", errors="replace")  # a lone surrogate becomes "?"
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None:
+        return None, issues
+    if root.find("body") is None:
+        root.append(lxml.html.Element("body"))
+    return root, issues
+
+
+def serialize(root: HtmlElement) -> str:
+    """The tree as HTML text (no DOCTYPE)."""
+    return str(lxml.html.tostring(root, encoding="unicode"))

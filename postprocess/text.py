@@ -1,0 +1,75 @@
+"""Plain text of a block: what a reader sees, with inline ``$...$`` math kept verbatim.
+
+Block-level boundaries (``p``, ``div``, ``li``, ``br``, ...) become line breaks; runs of other
+whitespace become one space; lines are trimmed (Qwen often writes a leading space) and blank lines
+dropped. Tables become one line per row with cells separated by tabs, the caption first.
+"""
+
+from __future__ import annotations
+
+import re
+from lxml.html import HtmlElement
+
+from postprocess.tree import is_element
+
+#: Elements whose boundaries are line breaks in plain text.
+BREAK_TAGS = frozenset(
+    "p div li ol ul br hr h1 h2 h3 h4 h5 h6 address caption pre tr thead tbody tfoot".split()
+)
+_SPACES = re.compile(r"[^\S\n\t]+")
+_SOURCE_BREAKS = re.compile(r"[\n\t]")
+_CELL_TAGS = ("td", "th")
+
+
+def block_text(el: HtmlElement) -> str:
+    """Plain text of ``el`` (see the module docstring)."""
+    if el.tag == "table":
+        return table_text(el)
+    pieces: list[str] = []
+    _collect(el, pieces)
+    return _tidy("".join(pieces))
+
+
+def table_text(table: HtmlElement) -> str:
+    """A table as text: its caption, then one line per row, cells separated by tabs."""
+    lines: list[str] = []
+    caption = table.find("caption")
+    if caption is not None:
+        lines.append(inline_text(caption))
+    for row in table.iter("tr"):
+        cells = [inline_text(cell) for cell in row if is_element(cell) and cell.tag in _CELL_TAGS]
+        lines.append("\t".join(cells))
+    return "\n".join(line for line in lines if line.strip())
+
+
+def inline_text(el: HtmlElement) -> str:
+    """Text of ``el`` on one line, all whitespace collapsed."""
+    return " ".join(block_text(el).split())
+
+
+def _collect(el: HtmlElement, out: list[str]) -> None:
+    if el.text:
+        out.append(_flat(el.text))
+    for child in el:
+        if is_element(child):
+            if child.tag == "table":
+                out.extend(("\n", table_text(child), "\n"))
+            else:
+                breaks = child.tag in BREAK_TAGS
+                if breaks:
+                    out.append("\n")
+                _collect(child, out)
+                if breaks:
+                    out.append("\n")
+        if child.tail:
+            out.append(_flat(child.tail))
+
+
+def _flat(source: str) -> str:
+    """Source line breaks and tabs are plain whitespace in HTML; breaks come from elements."""
+    return _SOURCE_BREAKS.sub(" ", source)
+
+
+def _tidy(text: str) -> str:
+    lines = (_SPACES.sub(" ", line).strip(" ") for line in text.split("\n"))
+    return "\n".join(line for line in lines if line.strip())
