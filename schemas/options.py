@@ -69,6 +69,8 @@ class PageSelection(BaseModel):
 class RenderOptions(BaseModel):
     """How pages become model-input images."""
 
+    model_config = ConfigDict(frozen=True)
+
     min_pixels: int = Field(default=DEFAULT_MIN_PIXELS, gt=0, description="smart_resize min_pixels.")
     max_pixels: int = Field(default=DEFAULT_MAX_PIXELS, gt=0, description="smart_resize max_pixels.")
     pages: PageSelection = Field(default_factory=PageSelection, description="Pages to render.")
@@ -92,6 +94,8 @@ class RenderOptions(BaseModel):
 class PostprocessOptions(BaseModel):
     """How model replies are parsed, repaired and validated."""
 
+    model_config = ConfigDict(frozen=True)
+
     max_reply_bytes: int = Field(default=DEFAULT_MAX_REPLY_BYTES, gt=0)
     bbox_tolerance: float = Field(
         default=DEFAULT_BBOX_TOLERANCE,
@@ -102,6 +106,8 @@ class PostprocessOptions(BaseModel):
 
 class RunOptions(BaseModel):
     """The root of the options tree."""
+
+    model_config = ConfigDict(frozen=True)
 
     render: RenderOptions = Field(default_factory=RenderOptions)
     postprocess: PostprocessOptions = Field(default_factory=PostprocessOptions)
