@@ -19,7 +19,7 @@ from schemas.errors import (
 )
 from schemas.geometry import BBox, Frame, PageTransform, Unit
 from schemas.options import PageSelection, PostprocessOptions, RenderOptions, RunOptions
-from schemas.page import ImageEncoding, PageImage, RenderedPage, SourceKind
+from schemas.page import ImageEncoding, PageImage, PageRenderFailure, RenderedPage, SourceKind
 from schemas.resize import AspectRatioError, smart_resize, visual_tokens
 from schemas.results import (
     Attempt,
@@ -62,6 +62,7 @@ __all__ = [
     "OptionsError",
     "OutputError",
     "PageImage",
+    "PageRenderFailure",
     "PageResult",
     "PageSelection",
     "PageSource",
