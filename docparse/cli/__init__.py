@@ -1,0 +1,24 @@
+"""The ``docparse`` command line (layer 4): arguments -> options -> stages/pipelines."""
+
+from __future__ import annotations
+
+import typer
+
+from docparse.cli.inspect_cmd import inspect
+from docparse.cli.render_cmd import render
+from docparse.cli.schema_cmd import schema
+from docparse.cli.validate_cmd import validate
+
+app = typer.Typer(
+    name="docparse",
+    help="PDFs and scans -> QwenVL HTML (Qwen2.5-VL) -> validated JSON.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("render")(render)
+app.command("validate")(validate)
+app.command("inspect")(inspect)
+app.command("schema")(schema)
+
+__all__ = ["app"]
