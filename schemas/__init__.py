@@ -18,7 +18,7 @@ from schemas.errors import (
     Severity,
 )
 from schemas.geometry import BBox, Frame, PageTransform, Unit
-from schemas.options import PageSelection, PostprocessOptions, RenderOptions, RunOptions
+from schemas.options import AttemptOptions, PageSelection, PostprocessOptions, RenderOptions, RunOptions
 from schemas.page import ImageEncoding, PageImage, PageRenderFailure, RenderedPage, SourceKind
 from schemas.resize import AspectRatioError, smart_resize, visual_tokens
 from schemas.results import (
@@ -47,6 +47,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 __all__ = [
     "SCHEMAS",
     "AspectRatioError",
+    "AttemptOptions",
     "Attempt",
     "BBox",
     "Block",

@@ -57,6 +57,16 @@ class ErrorCode(str, Enum):
     DEGENERATE_OUTPUT = "degenerate_output"
     NO_TEXT_LAYER = "no_text_layer"
     ATTEMPTS_EXHAUSTED = "attempts_exhausted"
+    # --- extraction: tables, forms, schema-driven fields
+    TABLE_RAGGED = "table_ragged"  # rows of unequal width: padded to the grid
+    TABLE_SPAN_OVERFLOW = "table_span_overflow"  # a rowspan/colspan beyond the grid: clipped
+    TABLE_NESTED = "table_nested"  # a table inside a cell: flattened into the cell's text
+    TABLE_EMPTY = "table_empty"  # a table element without any cell
+    SCHEMA_INVALID = "schema_invalid"  # a user schema that cannot drive extraction
+    FIELD_MISSING = "field_missing"  # a schema field found nowhere on the document
+    FIELD_INVALID = "field_invalid"  # a value found but not of the field's type / not valid
+    FIELD_CONFLICT = "field_conflict"  # equally good candidates disagree; the first one kept
+    CHECK_FAILED = "check_failed"  # an arithmetic cross-check outside its tolerance
     # --- outputs
     WRITE_FAILED = "write_failed"
     # --- catch-all for bugs: never expected, always reported

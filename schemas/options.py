@@ -104,6 +104,83 @@ class PostprocessOptions(BaseModel):
     )
 
 
+class AttemptOptions(BaseModel):
+    """The page attempt policy: what happens after the model's attempts (the temperature ladder
+    itself is part of the ModelSpec: what to ask)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    fallback_to_textlayer: bool = Field(
+        default=True,
+        description="When every model attempt failed, build the page from the PDF text layer "
+        "(pages with one only); the page is then ok with source textlayer-fallback and the "
+        "document partial.",
+    )
+
+
+class S3Options(BaseModel):
+    """How to reach S3 or an S3-compatible store (MinIO, Ceph, R2, ...).
+
+    Credentials are never options: they come from the standard AWS chain (``AWS_ACCESS_KEY_ID``,
+    ``AWS_SECRET_ACCESS_KEY``, ``AWS_SESSION_TOKEN``, ``~/.aws``, instance metadata).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    endpoint_url: str | None = Field(
+        default=None,
+        description="Endpoint of an S3-compatible store, e.g. http://127.0.0.1:9000. Default: "
+        "AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL, then AWS itself.",
+    )
+    region: str | None = Field(
+        default=None, description="Region. Default: AWS_REGION, then AWS_DEFAULT_REGION."
+    )
+    anonymous: bool = Field(
+        default=False, description="Connect without credentials (public buckets)."
+    )
+    connect_timeout_s: float | None = Field(
+        default=None, gt=0, description="Socket connect timeout; None: the AWS SDK default."
+    )
+    request_timeout_s: float | None = Field(
+        default=None, gt=0, description="Socket read timeout; None: the AWS SDK default."
+    )
+
+
+class StorageOptions(BaseModel):
+    """Where bytes live: local paths need nothing, ``s3://`` URIs use :class:`S3Options`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    s3: S3Options = Field(default_factory=S3Options)
+
+
+class SourceOptions(BaseModel):
+    """Which files the inputs (paths, directories, globs, ``s3://`` prefixes) expand to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    include_hidden: bool = Field(
+        default=False,
+        description="Also list files and folders whose name starts with a dot (skipped by "
+        "default: .DS_Store, .git, temporary files).",
+    )
+
+
+class OutputOptions(BaseModel):
+    """What a run does with documents its output root already holds (see docparse.sinks)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    retry_failed: bool = Field(
+        default=False,
+        description="Reprocess documents recorded failed or partial (same content); ok ones "
+        "are still skipped.",
+    )
+    force: bool = Field(
+        default=False, description="Reprocess every document, whatever the manifest records."
+    )
+
+
 class RunOptions(BaseModel):
     """The root of the options tree."""
 
@@ -111,3 +188,7 @@ class RunOptions(BaseModel):
 
     render: RenderOptions = Field(default_factory=RenderOptions)
     postprocess: PostprocessOptions = Field(default_factory=PostprocessOptions)
+    attempts: AttemptOptions = Field(default_factory=AttemptOptions)
+    sources: SourceOptions = Field(default_factory=SourceOptions)
+    storage: StorageOptions = Field(default_factory=StorageOptions)
+    output: OutputOptions = Field(default_factory=OutputOptions)

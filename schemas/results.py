@@ -39,6 +39,10 @@ class Attempt(BaseModel):
     latency_s: float = 0.0
     verdict: Verdict | None = None
     error: ErrorRecord | None = None
+    transport_retries: int = Field(
+        default=0, ge=0, description="HTTP retries behind this attempt (they spend no attempt)."
+    )
+    endpoint: str | None = Field(default=None, description="Server that answered, if any.")
 
 
 class PageResult(BaseModel):

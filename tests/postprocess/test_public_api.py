@@ -10,6 +10,9 @@ import postprocess
 
 EXPECTED = {
     "BBoxSyntaxError",
+    "Degeneracy",
+    "LoopKind",
+    "detect_degeneracy",
     "Located",
     "fit_to_frame",
     "format_bbox",

@@ -1,0 +1,207 @@
+"""The built-in invoice schema: field names, types and multilingual label synonyms (EN/DE/FR).
+
+JSON: dates are ISO 8601 strings, money and quantities are JSON numbers (``Decimal`` inside,
+serialised as an integer when written without decimals, else as a float).
+
+Extraction hints live in each field's ``json_schema_extra`` (the same keys work in a user's JSON
+Schema, see ``postprocess.extract.schema_spec``):
+
+- ``x-aliases``: printed labels of the field (``"Rechnungsnummer"``);
+- ``x-sum-aliases``: labels of lines whose amounts add up to the field when no ``x-aliases``
+  label is printed (one VAT line per rate -> ``tax_amount``);
+- ``x-kind``: a special reader: ``identifier`` (first token with a digit), ``iban`` (checksum),
+  ``currency`` (ISO 4217 from labels or the amounts' symbols), ``party`` (name, address, tax id
+  of a ``seller``/``buyer`` given by ``x-role``), ``sentence`` (text up to the sentence end),
+  ``percent``;
+- ``x-patterns``: regular expressions tried on the page text when no label is found (group
+  ``value`` or the whole match is the value);
+- ``x-table``: an array of objects filled from table rows, columns matched by their aliases.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+
+def decimal_to_number(value: Decimal) -> int | float:
+    """``Decimal('2')`` -> ``2``; ``Decimal('640.00')`` -> ``640.0``: JSON numbers, not strings."""
+    if value == value.to_integral_value() and value.as_tuple().exponent >= 0:  # type: ignore[operator]
+        return int(value)
+    return float(value)
+
+
+#: A decimal that serialises to a JSON number.
+Number = Annotated[
+    Decimal,
+    PlainSerializer(decimal_to_number, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number"}),
+]
+
+
+def _hints(aliases: list[str], **extra: Any) -> dict[str, Any]:
+    return {"x-aliases": aliases, **{f"x-{k.replace('_', '-')}": v for k, v in extra.items()}}
+
+
+_TAX_ID = [
+    "VAT No.", "VAT No", "VAT number", "VAT ID", "VAT Reg. No.", "VAT registration number",
+    "VAT", "Tax ID", "Tax number", "USt-IdNr.", "USt-ID", "USt.-IdNr.", "UStIdNr",
+    "Umsatzsteuer-Identifikationsnummer", "UID", "UID-Nr.", "MWST-Nr.", "MWST", "N° TVA",
+    "TVA intracom.", "TVA intracommunautaire", "N° de TVA intracommunautaire", "TVA", "IVA",
+]  # fmt: skip
+
+
+class Party(BaseModel):
+    """Seller or buyer as printed: name, address lines joined with ', ', tax id as printed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, json_schema_extra=_hints([], kind="party-name"))
+    address: str | None = Field(default=None, json_schema_extra=_hints([], kind="address"))
+    tax_id: str | None = Field(default=None, json_schema_extra=_hints(_TAX_ID, kind="tax-id"))
+
+
+class LineItem(BaseModel):
+    """One invoice line; ``tax_rate`` in percent (``19.0``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str | None = Field(
+        default=None,
+        json_schema_extra=_hints([
+            "Description", "Item", "Items", "Article", "Product", "Service", "Details",
+            "Beschreibung", "Bezeichnung", "Artikel", "Leistung", "Artikelbezeichnung",
+            "Désignation", "Libellé", "Description de l'article", "Prestation",
+        ]),  # fmt: skip
+    )
+    quantity: Number | None = Field(
+        default=None,
+        json_schema_extra=_hints([
+            "Qty", "Qty.", "Quantity", "Units", "Hours", "Menge", "Anzahl", "Anz.", "Stück",
+            "Qté", "Quantité", "Qté.",
+        ]),  # fmt: skip
+    )
+    unit_price: Number | None = Field(
+        default=None,
+        json_schema_extra=_hints([
+            "Unit price", "Price", "Unit cost", "Rate", "Price per unit", "Einzelpreis",
+            "E-Preis", "Preis", "Stückpreis", "Preis/Einheit", "Prix unitaire", "PU",
+            "Prix unitaire HT", "P.U. HT", "Prix",
+        ]),  # fmt: skip
+    )
+    amount: Number | None = Field(
+        default=None,
+        json_schema_extra=_hints([
+            "Amount", "Line total", "Total", "Net amount", "Betrag", "Gesamt", "Gesamtpreis",
+            "Summe", "Nettobetrag", "Montant", "Montant HT", "Total HT", "Total ligne",
+        ]),  # fmt: skip
+    )
+    tax_rate: float | None = Field(
+        default=None,
+        json_schema_extra=_hints([
+            "VAT", "VAT %", "VAT rate", "Tax", "Tax rate", "Tax %", "MwSt.", "MwSt", "MwSt. %",
+            "USt.", "USt", "Steuersatz", "MWST", "TVA", "Taux TVA", "TVA %", "Taux",
+        ], kind="percent"),  # fmt: skip
+    )
+
+
+class Invoice(BaseModel):
+    """An invoice. ``invoice_number``, ``issue_date`` and ``total`` are required."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    invoice_number: str = Field(
+        json_schema_extra=_hints([
+            "Invoice No", "Invoice No.", "Invoice #", "Invoice Number", "Invoice", "Bill No",
+            "Rechnungsnummer", "Rechnung Nr.", "Rechnungs-Nr.", "Rechnung Nr", "Re-Nr.",
+            "Rechnung", "Facture n°", "N° de facture", "Numéro de facture", "Facture N°",
+            "Facture",
+        ], kind="identifier"),  # fmt: skip
+    )
+    issue_date: date = Field(
+        json_schema_extra=_hints([
+            "Invoice date", "Date of issue", "Issue date", "Date", "Dated", "Rechnungsdatum",
+            "Datum", "Ausstellungsdatum", "Date de facture", "Date de facturation",
+            "Date d'émission",
+        ]),  # fmt: skip
+    )
+    due_date: date | None = Field(
+        default=None,
+        json_schema_extra=_hints([
+            "Due date", "Payment due", "Due", "Due by", "Pay by", "Fällig am", "Fälligkeit",
+            "Fälligkeitsdatum", "Zahlbar bis", "Échéance", "Date d'échéance", "À payer avant",
+        ]),  # fmt: skip
+    )
+    seller: Party | None = Field(
+        default=None,
+        json_schema_extra=_hints([
+            "From", "Seller", "Supplier", "Vendor", "Sold by", "Issued by", "Verkäufer",
+            "Rechnungssteller", "Lieferant", "Absender", "Vendeur", "Fournisseur", "Émetteur",
+            "Prestataire",
+        ], kind="party", role="seller"),  # fmt: skip
+    )
+    buyer: Party | None = Field(
+        default=None,
+        json_schema_extra=_hints([
+            "Bill to", "Billed to", "Invoice to", "Sold to", "Customer", "Buyer", "Client",
+            "Kunde", "Rechnungsempfänger", "Empfänger", "Käufer", "Rechnungsadresse",
+            "Facturé à", "Facturer à", "Adresse de facturation", "Destinataire", "Acheteur",
+        ], kind="party", role="buyer"),  # fmt: skip
+    )
+    currency: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z]{3}$",
+        json_schema_extra=_hints(["Currency", "Währung", "Devise", "Monnaie"], kind="currency"),
+    )
+    line_items: list[LineItem] = Field(default_factory=list, json_schema_extra={"x-table": True})
+    subtotal: Number | None = Field(
+        default=None,
+        json_schema_extra=_hints([
+            "Subtotal", "Sub-total", "Net total", "Total net", "Net amount", "Total excl. VAT",
+            "Total before tax", "Zwischensumme", "Zwischensumme netto", "Nettobetrag",
+            "Summe netto", "Nettosumme", "Gesamtbetrag netto", "Total HT", "Sous-total",
+            "Montant HT",
+        ]),  # fmt: skip
+    )
+    tax_amount: Number | None = Field(
+        default=None,
+        json_schema_extra=_hints(
+            [
+                "Total VAT", "VAT total", "VAT amount", "Tax amount", "Total tax", "Tax total",
+                "MwSt. gesamt", "MwSt.-Betrag", "Umsatzsteuer gesamt", "Steuerbetrag",
+                "Summe MwSt.", "Total TVA", "Montant TVA", "Montant de la TVA",
+            ],
+            sum_aliases=[
+                "VAT", "Tax", "Sales tax", "MwSt.", "zzgl. MwSt.", "inkl. MwSt.", "USt.",
+                "zzgl. USt.", "Umsatzsteuer", "MWST", "TVA", "IVA",
+            ],
+        ),  # fmt: skip
+    )
+    total: Number = Field(
+        json_schema_extra=_hints([
+            "Total", "Total due", "Amount due", "Balance due", "Grand total", "Total amount",
+            "Invoice total", "Total incl. VAT", "Gesamtbetrag", "Rechnungsbetrag", "Gesamtsumme",
+            "Endbetrag", "Summe brutto", "Bruttobetrag", "Zu zahlen", "Total TTC",
+            "Montant TTC", "Net à payer", "Montant total", "Total à payer",
+        ]),  # fmt: skip
+    )
+    payment_terms: str | None = Field(
+        default=None,
+        json_schema_extra=_hints(
+            [
+                "Payment terms", "Terms", "Terms of payment", "Zahlungsbedingungen",
+                "Zahlungsziel", "Conditions de paiement", "Modalités de paiement",
+                "Conditions de règlement",
+            ],
+            kind="sentence",
+            patterns=[
+                r"(?P<value>\b(?:Zahlbar|Payable|Payment (?:is )?due|Paiement|Net \d+)\b[^.\n]*\.)",
+            ],
+        ),  # fmt: skip
+    )
+    iban: str | None = Field(
+        default=None, json_schema_extra=_hints(["IBAN"], kind="iban")
+    )
