@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from docparse.cli.eval_cmd import evaluate
 from docparse.cli.inspect_cmd import inspect
 from docparse.cli.render_cmd import render
 from docparse.cli.schema_cmd import schema
@@ -20,5 +21,6 @@ app.command("render")(render)
 app.command("validate")(validate)
 app.command("inspect")(inspect)
 app.command("schema")(schema)
+app.command("eval")(evaluate)
 
 __all__ = ["app"]

@@ -26,7 +26,9 @@ class BoxFrame(str, Enum):
     PAGE = "page"
 
 
-def _blocks_in_model_frame(text: str, page: RenderedPage, frame: BoxFrame) -> tuple[list[Block], str]:
+def _blocks_in_model_frame(
+    text: str, page: RenderedPage, frame: BoxFrame
+) -> tuple[list[Block], str]:
     """Parse the reply and return its blocks with boxes in the rendered image's pixels."""
     t = page.transform
     if frame is BoxFrame.MODEL:
@@ -43,7 +45,9 @@ def _blocks_in_model_frame(text: str, page: RenderedPage, frame: BoxFrame) -> tu
     )
     parsed = parse_reply(text, extent, doc_id=page.doc_id, page_number=page.page_number)
     blocks = [
-        b.model_copy(update={"bbox_page": b.bbox_model, "bbox_model": t.to_model(b.bbox_model)})
+        b.model_copy(
+            update={"bbox_page": b.bbox_model, "bbox_model": t.to_model(b.bbox_model)}
+        )
         if b.bbox_model is not None
         else b
         for b in parsed.blocks
@@ -52,12 +56,18 @@ def _blocks_in_model_frame(text: str, page: RenderedPage, frame: BoxFrame) -> tu
 
 
 def inspect(
-    input_file: Path = typer.Argument(..., metavar="INPUT", help="The PDF or image the reply is for."),
-    html: Path = typer.Option(..., "--html", help="The model reply (QwenVL HTML) for that page."),
+    input_file: Path = typer.Argument(
+        ..., metavar="INPUT", help="The PDF or image the reply is for."
+    ),
+    html: Path = typer.Option(
+        ..., "--html", help="The model reply (QwenVL HTML) for that page."
+    ),
     page_number: int = typer.Option(1, "--page", min=1, help="1-based page number."),
     out: Path = typer.Option(..., "-o", "--out", help="Overlay PNG to write."),
     frame: BoxFrame = typer.Option(
-        BoxFrame.MODEL, "--frame", help="Frame of the boxes: model (a reply) or page (ground truth)."
+        BoxFrame.MODEL,
+        "--frame",
+        help="Frame of the boxes: model (a reply) or page (ground truth).",
     ),
     min_pixels: int = MinPixelsOpt,
     max_pixels: int = MaxPixelsOpt,
@@ -65,7 +75,10 @@ def inspect(
 ) -> None:
     """Draw every block's box, labelled by kind, on the page image the model received."""
     options = render_options(
-        min_pixels=min_pixels, max_pixels=max_pixels, pages=str(page_number), password=password
+        min_pixels=min_pixels,
+        max_pixels=max_pixels,
+        pages=str(page_number),
+        password=password,
     )
     try:
         text = html.read_text(encoding="utf-8", errors="replace")

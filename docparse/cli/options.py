@@ -10,19 +10,33 @@ from schemas.options import PageSelection, RenderOptions
 from schemas.resize import DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS
 
 MinPixelsOpt = typer.Option(
-    DEFAULT_MIN_PIXELS, "--min-pixels", help="smart_resize min_pixels (default 512*28*28)."
+    DEFAULT_MIN_PIXELS,
+    "--min-pixels",
+    help="smart_resize min_pixels (default 512*28*28).",
 )
 MaxPixelsOpt = typer.Option(
-    DEFAULT_MAX_PIXELS, "--max-pixels", help="smart_resize max_pixels (default 2048*28*28)."
+    DEFAULT_MAX_PIXELS,
+    "--max-pixels",
+    help="smart_resize max_pixels (default 2048*28*28).",
 )
-PagesOpt = typer.Option("", "--pages", help="Pages to take, 1-based: '1-3,7', '5-'. Default all.")
+PagesOpt = typer.Option(
+    "", "--pages", help="Pages to take, 1-based: '1-3,7', '5-'. Default all."
+)
 PasswordOpt = typer.Option(
-    None, "--password", help="Password for encrypted PDFs.", envvar="DOCPARSE_PDF_PASSWORD"
+    None,
+    "--password",
+    help="Password for encrypted PDFs.",
+    envvar="DOCPARSE_PDF_PASSWORD",
 )
 
 
 def render_options(
-    *, min_pixels: int, max_pixels: int, pages: str, password: str | None, encode_png: bool = True
+    *,
+    min_pixels: int,
+    max_pixels: int,
+    pages: str,
+    password: str | None,
+    encode_png: bool = True,
 ) -> RenderOptions:
     """Build RenderOptions from CLI values; bad values become a usage error naming the flag."""
     try:

@@ -8,7 +8,13 @@ from pathlib import Path
 import typer
 
 from docparse.cli.common import ExitCode, console, report_error
-from docparse.cli.options import PagesOpt, PasswordOpt, MaxPixelsOpt, MinPixelsOpt, render_options
+from docparse.cli.options import (
+    PagesOpt,
+    PasswordOpt,
+    MaxPixelsOpt,
+    MinPixelsOpt,
+    render_options,
+)
 from docparse.render import PageRenderFailure, render_file
 from docparse.storage import atomic_write_bytes, atomic_write_text
 from schemas.errors import DocparseError
@@ -44,7 +50,9 @@ def _render_one(path: Path, dest: Path, options_kwargs: dict[str, object]) -> in
                 errors.append(item.error.model_dump(mode="json"))
                 continue
             name = f"page-{item.page_number:04d}.png"
-            if item.image.encoding is not ImageEncoding.PNG:  # pragma: no cover - options force PNG
+            if (
+                item.image.encoding is not ImageEncoding.PNG
+            ):  # pragma: no cover - options force PNG
                 raise RuntimeError("render CLI expects PNG-encoded pages")
             atomic_write_bytes(dest / name, item.image.data)
             pages.append(_page_record(item, name))
@@ -59,7 +67,9 @@ def _render_one(path: Path, dest: Path, options_kwargs: dict[str, object]) -> in
 
 
 def render(
-    inputs: list[Path] = typer.Argument(..., help="PDF or image files (type detected by content)."),
+    inputs: list[Path] = typer.Argument(
+        ..., help="PDF or image files (type detected by content)."
+    ),
     out: Path = typer.Option(..., "-o", "--out", help="Output folder."),
     min_pixels: int = MinPixelsOpt,
     max_pixels: int = MaxPixelsOpt,
@@ -71,7 +81,12 @@ def render(
     One input writes into OUT directly; several write into OUT/<file name>/ each. A bad file or
     page is reported (naming file and page) and the others still render; exit 1 if any failed.
     """
-    kwargs = {"min_pixels": min_pixels, "max_pixels": max_pixels, "pages": pages, "password": password}
+    kwargs = {
+        "min_pixels": min_pixels,
+        "max_pixels": max_pixels,
+        "pages": pages,
+        "password": password,
+    }
     render_options(**kwargs)  # fail fast on bad options, before touching any file
     failures = 0
     for path in inputs:
