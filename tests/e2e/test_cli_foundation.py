@@ -47,7 +47,9 @@ def test_render_writes_model_input_pages_and_frames(tmp_path: Path) -> None:
 
 def test_render_budget_flags_change_the_raster(tmp_path: Path) -> None:
     small = 256 * 28 * 28
-    result = _run("render", ARTICLE, "-o", tmp_path, "--min-pixels", small, "--max-pixels", small)
+    result = _run(
+        "render", ARTICLE, "-o", tmp_path, "--min-pixels", small, "--max-pixels", small
+    )
     assert result.exit_code == 0, result.output
     page = json.loads((tmp_path / "pages.json").read_text())["pages"][0]
     assert page["image_width"] * page["image_height"] <= small
@@ -78,7 +80,11 @@ def test_encrypted_pdf_needs_its_password(tmp_path: Path) -> None:
     doc.new_page().insert_text((72, 72), "secret page")
     locked = tmp_path / "locked.pdf"
     doc.save(
-        locked, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="pw", owner_pw="owner", permissions=0
+        locked,
+        encryption=pymupdf.PDF_ENCRYPT_AES_256,
+        user_pw="pw",
+        owner_pw="owner",
+        permissions=0,
     )
     denied = _run("render", locked, "-o", tmp_path / "a")
     assert denied.exit_code == 1 and "[encrypted_pdf]" in denied.output
@@ -94,17 +100,25 @@ def test_bad_page_spec_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_validate_exit_codes_and_json(tmp_path: Path) -> None:
-    ok = _run("validate", EXAMPLES / "a_report_page_fenced.html", "--image-size", "1008x1540")
+    ok = _run(
+        "validate", EXAMPLES / "a_report_page_fenced.html", "--image-size", "1008x1540"
+    )
     assert ok.exit_code == 0 and "valid" in ok.output
     cut = _run(
-        "validate", EXAMPLES / "b_report_page_truncated.html", "--image-size", "1008x1540", "--json"
+        "validate",
+        EXAMPLES / "b_report_page_truncated.html",
+        "--image-size",
+        "1008x1540",
+        "--json",
     )
     assert cut.exit_code == 0
     report = json.loads(cut.output)
     assert report["verdict"] == "repaired" and report["truncated"] is True
     assert report["blocks"] == 11
     plain = tmp_path / "plain.html"
-    plain.write_text("<!DOCTYPE html><html><head><style>p{}</style></head><body><h1>Hi</h1></body></html>")
+    plain.write_text(
+        "<!DOCTYPE html><html><head><style>p{}</style></head><body><h1>Hi</h1></body></html>"
+    )
     bad = _run("validate", plain, "--image-size", "1008x1540", "--json")
     assert bad.exit_code == 1
     assert json.loads(bad.output)["issues"][0]["code"] == "plain_html"
@@ -133,7 +147,9 @@ def test_inspect_draws_boxes_on_the_model_input_image(tmp_path: Path) -> None:
 
 def test_inspect_missing_page_fails_cleanly(tmp_path: Path) -> None:
     gt = CORPUS / "report" / "two_column_article.gt" / "page-0001.html"
-    result = _run("inspect", ARTICLE, "--html", gt, "--page", "9", "-o", tmp_path / "x.png")
+    result = _run(
+        "inspect", ARTICLE, "--html", gt, "--page", "9", "-o", tmp_path / "x.png"
+    )
     assert result.exit_code == 1
     assert "[page_out_of_range]" in result.output
     assert not (tmp_path / "x.png").exists()
@@ -150,7 +166,9 @@ def test_schema_command(tmp_path: Path) -> None:
 def test_console_script_is_installed() -> None:
     exe = Path(sys.executable).with_name("docparse")
     if not exe.exists():
-        pytest.fail(f"console script missing at {exe}: install the package (pip install -e .)")
+        pytest.fail(
+            f"console script missing at {exe}: install the package (pip install -e .)"
+        )
     proc = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     for command in ("render", "validate", "inspect", "schema"):
