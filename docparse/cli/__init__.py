@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from docparse.cli.engine_cmd import engine_app
 from docparse.cli.eval_cmd import evaluate
 from docparse.cli.inspect_cmd import inspect
 from docparse.cli.render_cmd import render
@@ -22,5 +23,6 @@ app.command("validate")(validate)
 app.command("inspect")(inspect)
 app.command("schema")(schema)
 app.command("eval")(evaluate)
+app.add_typer(engine_app, name="engine")
 
 __all__ = ["app"]
