@@ -28,7 +28,10 @@ class ManifestEntry(BaseModel):
     )
     doc_id: str = Field(description="Stable document id ('<output>@<sha256[:12]>').")
     source: str = Field(description="Path or s3:// URI the document was read from.")
-    content_hash: str = Field(description="sha256 of the input's bytes, 64 hex digits.")
+    content_hash: str | None = Field(
+        description="sha256 of the input's bytes, 64 hex digits; None when they could not be "
+        "read (such a line never makes a rerun skip the source)."
+    )
     size: int | None = Field(default=None, ge=0, description="Input size in bytes.")
     status: Status
     page_count: int = Field(default=0, ge=0, description="Pages in the document.")
@@ -56,12 +59,10 @@ class ManifestEntry(BaseModel):
         output: str,
         size: int | None = None,
         finished_at: datetime | None = None,
-    ) -> "ManifestEntry":
+    ) -> ManifestEntry:
         """The line for ``result`` written under ``output``. A skipped result has no line."""
         if result.status is Status.SKIPPED:
             raise ValueError(f"{result.doc_id}: a skipped document gets no manifest line")
-        if not result.content_hash:
-            raise ValueError(f"{result.doc_id}: a manifest line needs the content hash")
         attempts = [a for page in result.pages for a in page.attempts]
         errors = [e for e in result.errors if e.severity is Severity.ERROR] + [
             e.model_copy(update={"page": e.page or page.page_number})
