@@ -29,6 +29,15 @@ from schemas.results import (
     Status,
     document_status,
 )
+from schemas.textlayer import (
+    ImageRegion,
+    TableCell,
+    TableRegion,
+    TextBlock,
+    TextLayer,
+    TextLine,
+    TextSpan,
+)
 from schemas.validation import ParsedReply, ValidationReport, Verdict
 
 #: Models whose JSON Schema ``docparse schema NAME`` prints. Extended as the contract grows.
@@ -42,6 +51,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "page-result": PageResult,
     "document": DocumentResult,
     "options": RunOptions,
+    "text-layer": TextLayer,
 }
 
 __all__ = [
@@ -59,6 +69,7 @@ __all__ = [
     "ErrorRecord",
     "Frame",
     "ImageEncoding",
+    "ImageRegion",
     "InputError",
     "OptionsError",
     "OutputError",
@@ -78,6 +89,12 @@ __all__ = [
     "Severity",
     "SourceKind",
     "Status",
+    "TableCell",
+    "TableRegion",
+    "TextBlock",
+    "TextLayer",
+    "TextLine",
+    "TextSpan",
     "Unit",
     "ValidationReport",
     "Verdict",

@@ -12,7 +12,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.errors import ErrorRecord
+from schemas.forms import FormResult
 from schemas.geometry import BBox
+from schemas.tables import Table
 
 #: Tolerance of ``amount = quantity x unit_price`` per line (currency units).
 DEFAULT_LINE_TOLERANCE = 0.01
@@ -117,3 +119,13 @@ class ExtractionResult(BaseModel):
     checks: list[CheckResult] = Field(default_factory=list)
     errors: list[ErrorRecord] = Field(default_factory=list)
     summary: ExtractionSummary = Field(default_factory=ExtractionSummary)
+
+
+class DocumentExtraction(BaseModel):
+    """Everything extraction reads from one document: tables, form pairs, schema fields."""
+
+    tables: list[Table] = Field(default_factory=list)
+    form: FormResult = Field(default_factory=FormResult)
+    extraction: ExtractionResult | None = Field(
+        default=None, description="Schema-driven fields, when a schema was given."
+    )

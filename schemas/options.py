@@ -5,8 +5,11 @@ Defaults are named constants so docs, CLI help and tests quote the same numbers.
 
 from __future__ import annotations
 
+from enum import Enum
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from schemas.engine import ModelSpec
 from schemas.errors import ErrorCode, OptionsError
 from schemas.resize import DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS, FACTOR
 
@@ -81,6 +84,12 @@ class RenderOptions(BaseModel):
     encode_png: bool = Field(
         default=True, description="Ship PNG bytes (HTTP engines); False ships raw RGB pixels."
     )
+    extract_text_layer: bool = Field(
+        default=False,
+        description="Also read each PDF page's text layer (text, tables, figures) into "
+        "RenderedPage.text_layer, for the textlayer engine and its fallback. Costs tens of "
+        "milliseconds per page; images never have one.",
+    )
 
     @model_validator(mode="after")
     def _budget(self) -> "RenderOptions":
@@ -154,6 +163,12 @@ class StorageOptions(BaseModel):
     s3: S3Options = Field(default_factory=S3Options)
 
 
+#: Extensions taken when a folder, glob or prefix is expanded (see SourceOptions.extensions).
+DOCUMENT_EXTENSIONS: tuple[str, ...] = (
+    ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".bmp", ".gif",
+)  # fmt: skip
+
+
 class SourceOptions(BaseModel):
     """Which files the inputs (paths, directories, globs, ``s3://`` prefixes) expand to."""
 
@@ -163,6 +178,12 @@ class SourceOptions(BaseModel):
         default=False,
         description="Also list files and folders whose name starts with a dot (skipped by "
         "default: .DS_Store, .git, temporary files).",
+    )
+    extensions: tuple[str, ...] | None = Field(
+        default=DOCUMENT_EXTENSIONS,
+        description="When a folder, glob or s3:// prefix is expanded, take files with these "
+        "extensions (case-insensitive); None takes every file. Files named one by one are "
+        "always taken. Either way the type is judged by content, not by the name.",
     )
 
 
@@ -181,10 +202,70 @@ class OutputOptions(BaseModel):
     )
 
 
+#: Default OpenAI-compatible endpoint: where `vllm serve` listens by default.
+DEFAULT_ENDPOINT = "http://127.0.0.1:8000"
+#: Requests in flight per endpoint: enough to keep a vLLM server's continuous batching full.
+DEFAULT_MAX_IN_FLIGHT = 64
+
+
+class EngineSettings(BaseModel):
+    """Which engine runs the model and where ("what to ask" is the ModelSpec, not here)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(default="openai", description="Engine from the registry: openai, vllm, textlayer.")
+    endpoints: list[str] = Field(
+        default_factory=lambda: [DEFAULT_ENDPOINT],
+        description="OpenAI-compatible servers (openai engine); requests are balanced across them.",
+    )
+    max_in_flight: int = Field(
+        default=DEFAULT_MAX_IN_FLIGHT, ge=1, description="Requests in flight per endpoint."
+    )
+    api_key_env: str = Field(
+        default="OPENAI_API_KEY", description="Environment variable holding the API key, if any."
+    )
+    timeout_s: float = Field(default=600.0, gt=0, description="Per-request timeout (openai).")
+    gpu_memory_utilization: float = Field(default=0.9, gt=0, le=1, description="vllm engine.")
+    tensor_parallel_size: int = Field(default=1, ge=1, description="GPUs per model (vllm engine).")
+    dtype: str = Field(default="auto", description="Model dtype (vllm engine).")
+
+
+class RunnerKind(str, Enum):
+    RAY = "ray"
+    LOCAL = "local"
+
+
+class RunnerOptions(BaseModel):
+    """How the pipeline's steps are scheduled (the steps are the same for every runner)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: RunnerKind = Field(default=RunnerKind.RAY, description="ray (default) or local (in-process).")
+    ray_address: str | None = Field(
+        default=None, description="Existing Ray cluster (else RAY_ADDRESS, else a local Ray)."
+    )
+    batch_size: int = Field(default=16, ge=1, description="Pages per engine call.")
+    engine_workers: int | None = Field(
+        default=None,
+        ge=1,
+        description="Concurrent engine calls (threads or actors); None: enough batches to fill "
+        "every endpoint's in-flight slots.",
+    )
+    render_workers: int = Field(default=1, ge=1, description="Render threads (local runner).")
+    pages_per_task: int = Field(default=16, ge=1, description="Pages rendered per Ray task.")
+    object_store_mb: int = Field(
+        default=512, ge=64, description="Object store size of a Ray started by docparse (MiB)."
+    )
+
+
 class RunOptions(BaseModel):
     """The root of the options tree."""
 
     model_config = ConfigDict(frozen=True)
+
+    model: ModelSpec = Field(default_factory=ModelSpec, description="What to ask the model.")
+    engine: EngineSettings = Field(default_factory=EngineSettings)
+    runner: RunnerOptions = Field(default_factory=RunnerOptions)
 
     render: RenderOptions = Field(default_factory=RenderOptions)
     postprocess: PostprocessOptions = Field(default_factory=PostprocessOptions)

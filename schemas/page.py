@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.errors import ErrorRecord
 from schemas.geometry import PageTransform
+from schemas.textlayer import TextLayer
 
 
 class SourceKind(str, Enum):
@@ -66,6 +67,12 @@ class RenderedPage(BaseModel):
     native_width: int = Field(gt=0, description="Width in pixels at native resolution (PDF: 72 dpi).")
     native_height: int = Field(gt=0, description="Height in pixels at native resolution.")
     has_text_layer: bool = Field(default=False, description="PDF page with extractable text.")
+    text_layer: TextLayer | None = Field(
+        default=None,
+        description="The page's text, tables and figures as data (page frame), for the textlayer "
+        "engine. Extracted only when RenderOptions.extract_text_layer is set and the PDF page has "
+        "text; always None for images.",
+    )
 
     @property
     def page_number(self) -> int:

@@ -96,9 +96,17 @@ def health_page() -> RenderedPage:
 
 
 def check_endpoint(
-    endpoint: str, spec: ModelSpec | None = None, options: OpenAIEngineOptions | None = None
+    endpoint: str,
+    spec: ModelSpec | None = None,
+    options: OpenAIEngineOptions | None = None,
+    *,
+    probe: bool = True,
 ) -> EndpointHealth:
-    """Probe one endpoint for ``spec``'s model with ``options``' timeouts and credentials."""
+    """Probe one endpoint for ``spec``'s model with ``options``' timeouts and credentials.
+
+    With ``probe=False`` only the served models are checked (no page is sent): the cheap
+    preflight a conversion run does before it starts.
+    """
     spec = spec or ModelSpec()
     options = options or OpenAIEngineOptions()
     root = normalize_endpoint(endpoint)
@@ -123,6 +131,10 @@ def check_endpoint(
         health.status = HealthStatus.WRONG_MODEL
         served = ", ".join(health.served_models) or "nothing"
         health.message = f"{health.endpoint} does not serve {model!r}; it serves: {served}"
+        return health
+    if not probe:
+        health.status = HealthStatus.OK
+        health.message = f"{health.endpoint} serves {model!r}"
         return health
     return _probe(health, root, spec, options)
 

@@ -76,3 +76,16 @@ def _vllm_factory(options: EngineOptionsInput) -> Engine:
 
 
 register_engine("vllm", _vllm_factory)
+
+
+def _textlayer_factory(options: EngineOptionsInput) -> Engine:
+    from docparse.engines.textlayer import TextLayerEngine
+
+    if options:  # None or an empty mapping: the engine has no options
+        raise EngineError(
+            f"the textlayer engine takes no options, got {options!r}", code=ErrorCode.ENGINE_ERROR
+        )
+    return TextLayerEngine()
+
+
+register_engine("textlayer", _textlayer_factory)

@@ -15,6 +15,7 @@ import pymupdf
 from docparse.render.encode import encode_rgb
 from docparse.render.mupdf_log import MUPDF_ERRORS, drain_warnings, log_warnings, silence_mupdf
 from docparse.render.sizing import Size, native_pdf_size, target_size
+from docparse.render.textlayer import read_text_layer
 from schemas.errors import ErrorCode, InputError, RenderError
 from schemas.geometry import PageTransform, Unit
 from schemas.options import RenderOptions
@@ -89,8 +90,9 @@ def rasterise(page: pymupdf.Page, target: Size) -> bytes:
 class PdfDocument:
     """An open PDF whose pages are loaded and rasterised one at a time, on demand.
 
-    Holds the one MuPDF handle for the document, so a later text-layer reader (the ``textlayer``
-    engine's input) can be added here beside :meth:`render_page` without reopening the file.
+    Holds the one MuPDF handle for the document; with ``options.extract_text_layer`` a page with
+    text also carries its text layer as data (:mod:`docparse.render.textlayer`), read from the
+    same handle, for the ``textlayer`` engine.
     """
 
     kind = SourceKind.PDF
@@ -131,6 +133,10 @@ class PdfDocument:
         native = native_pdf_size(rect.width, rect.height)
         target = target_size(native, self.options, source=self.source, page=index + 1)
         rgb = rasterise(page, target)
+        has_text = bool(page.get_text().strip())
+        # After rasterising: table finding derotates a rotated page while it works.
+        wanted = has_text and self.options.extract_text_layer
+        layer = read_text_layer(page, source=self.source) if wanted else None
         return RenderedPage(
             doc_id=self.doc_id,
             source=self.source,
@@ -148,7 +154,8 @@ class PdfDocument:
             image=encode_rgb(rgb, target, png=self.options.encode_png),
             native_width=native.width,
             native_height=native.height,
-            has_text_layer=bool(page.get_text().strip()),
+            has_text_layer=has_text,
+            text_layer=layer,
         )
 
     def close(self) -> None:

@@ -18,7 +18,7 @@ from docparse.sinks.layout import (
     page_key,
     raw_key,
 )
-from docparse.sinks.manifest import Manifest, PreviousRun, part_key
+from docparse.sinks.manifest import Manifest, PreviousRun, part_key, read_entries
 from docparse.sinks.resume import ResumeDecision, ResumePlan, ResumeReason
 from docparse.sinks.writer import DocumentWriter, WrittenDocument
 
@@ -38,4 +38,5 @@ __all__ = [
     "page_key",
     "part_key",
     "raw_key",
+    "read_entries",
 ]

@@ -216,3 +216,20 @@ def _parse(raw: bytes, where: str, warnings: list[str] | None) -> _Parsed | None
 
 def _previous(entry: ManifestEntry) -> PreviousRun:
     return PreviousRun(entry.content_hash, entry.status, entry.page_count, entry.doc_id)
+
+
+def read_entries(storage: Storage) -> list[ManifestEntry]:
+    """The manifest's entries, newest per output folder, WITHOUT touching anything: safe while
+    a run is writing (``docparse status``). Parts not yet compacted (S3) are included."""
+    warnings: list[str] = []
+    rows, _ = _load_lines(storage, warnings)
+    for key in sorted(storage.list(MANIFEST_PARTS)):
+        try:
+            data = storage.read_bytes(key)
+        except Exception:  # a part compacted away between list and read: its line is in rows
+            continue
+        parsed = _parse(data.rstrip(b"\n"), storage.uri(key), warnings)
+        if parsed is not None:
+            rows.pop(parsed.output, None)
+            rows[parsed.output] = parsed.row
+    return [ManifestEntry.model_validate_json(row.line) for row in rows.values()]

@@ -92,7 +92,7 @@ def _stream(
     seen: set[str] = set()
     for spec in specs:
         for rel_path, uri, size in _expand(spec, options, storage):
-            if uri in seen:
+            if uri in seen or not _wanted(spec, rel_path, options):
                 continue
             seen.add(uri)
             yield SourceRef(
@@ -152,6 +152,13 @@ def _glob(spec: SourceSpec, include_hidden: bool) -> Iterator[Found]:
             yield from _walk(match, rel, include_hidden)
         elif os.path.isfile(match):
             yield rel, match, _size(match)
+
+
+def _wanted(spec: SourceSpec, rel_path: str, options: SourceOptions) -> bool:
+    """Files named one by one are always taken; expansions keep document extensions only."""
+    if spec.kind in (InputKind.FILE, InputKind.S3_OBJECT) or options.extensions is None:
+        return True
+    return rel_path.lower().endswith(tuple(e.lower() for e in options.extensions))
 
 
 def _hidden(parts: Sequence[str]) -> bool:

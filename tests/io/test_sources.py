@@ -53,13 +53,15 @@ def corpus(tmp_path: Path) -> Path:
 
 def test_folder_is_walked_recursively_sorted_without_hidden_files(corpus: Path) -> None:
     refs = list(list_sources([str(corpus)]))
-    assert [r.rel_path for r in refs] == ["a.pdf", "notes.txt", "scans/b.png", "scans/deep/c.tif"]
+    assert [r.rel_path for r in refs] == ["a.pdf", "scans/b.png", "scans/deep/c.tif"]
     assert [r.key for r in refs] == [r.rel_path for r in refs]  # one root: no label
     first = refs[0]
     assert first.uri == str(corpus / "a.pdf") and first.root == str(corpus)
     assert first.size == len(b"%PDF-1.7 a") and first.input_index == 0
     hidden = list(list_sources([str(corpus)], options=SourceOptions(include_hidden=True)))
-    assert {".DS_Store", ".git/config", "scans/.hidden.pdf"} <= {r.rel_path for r in hidden}
+    assert "scans/.hidden.pdf" in {r.rel_path for r in hidden}
+    every = SourceOptions(include_hidden=True, extensions=None)
+    assert {".DS_Store", ".git/config"} <= {r.rel_path for r in list_sources([str(corpus)], options=every)}
 
 
 def test_glob_with_double_star_keeps_paths_below_its_fixed_part(corpus: Path) -> None:
@@ -306,3 +308,17 @@ def test_s3_missing_inputs_raise_typed_errors(
     with pytest.raises(InputError) as gone:
         read_source(ref, s3_options)
     assert gone.value.code is ErrorCode.FILE_NOT_FOUND and gone.value.file == ref.uri
+
+
+def test_expansions_take_document_extensions_but_named_files_always_count(corpus: Path) -> None:
+    (corpus / "UPPER.PDF").write_bytes(b"%PDF-1.7 upper")
+    walked = [r.rel_path for r in list_sources([str(corpus)])]
+    assert "notes.txt" not in walked and "UPPER.PDF" in walked
+    globbed = [r.rel_path for r in list_sources([str(corpus / "*")])]
+    assert "notes.txt" not in globbed
+    named = list(list_sources([str(corpus / "notes.txt")]))
+    assert [r.rel_path for r in named] == ["notes.txt"], "a file named by the user is always read"
+    everything = [
+        r.rel_path for r in list_sources([str(corpus)], options=SourceOptions(extensions=None))
+    ]
+    assert "notes.txt" in everything

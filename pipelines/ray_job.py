@@ -1,0 +1,155 @@
+"""The Ray Data job (default runner): the same steps as the local runner, streamed.
+
+    listing (driver) -> plan (CPU task) -> render (CPU task, one row per page)
+      -> engine (actor pool: GPU actors for vllm, async HTTP actors for openai)
+      -> rows streamed back to the driver, which assembles and writes each document as soon as
+         its pages are in (no global barrier; Ray Data's backpressure bounds memory).
+
+Rows carry one pickled record (plain data: bytes and values) and its kind, so a document that
+failed to open or was skipped travels through the later stages untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from docparse.sinks import ResumePlan
+from docparse.sources import SourceRef
+from pipelines.assemble import DocumentAssembler
+from pipelines.engine_step import EngineStep, engine_workers
+from pipelines.records import DocDone, PageItem, RenderTask
+from pipelines.steps import failed_document, plan_document, render_task
+from schemas.errors import DocparseError, ErrorCode
+from schemas.options import RenderOptions, RunOptions
+
+#: Row kinds: a listed source, a render task, a rendered page, a settled document, a done page.
+_REF, _TASK, _PAGE, _SETTLED, _DONE = "ref", "task", "page", "settled", "done"
+
+
+def _row(kind: str, record: object) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "payload": pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL),
+    }
+
+
+def _plan(
+    row: dict[str, Any],
+    *,
+    resume: ResumePlan,
+    render: RenderOptions,
+    options: RunOptions,
+) -> list[dict[str, Any]]:
+    ref: SourceRef = pickle.loads(row["payload"])
+    try:
+        planned = plan_document(
+            ref,
+            resume=resume,
+            render=render,
+            storage=options.storage,
+            pages_per_task=options.runner.pages_per_task,
+        )
+    except Exception as exc:  # a bug fails one document, never the job
+        error = DocparseError(f"{type(exc).__name__}: {exc}", code=ErrorCode.INTERNAL)
+        planned = [DocDone(ref=ref, result=failed_document(ref, error), write_outputs=False)]
+    return [_row(_SETTLED if isinstance(p, DocDone) else _TASK, p) for p in planned]
+
+
+def _render(
+    row: dict[str, Any], *, render: RenderOptions, options: RunOptions
+) -> Iterable[dict[str, Any]]:
+    if row["kind"] != _TASK:
+        yield row
+        return
+    task: RenderTask = pickle.loads(row["payload"])
+    for item in render_task(task, render=render, storage=options.storage):
+        yield _row(_PAGE, item)
+
+
+class _EngineActor:
+    """One per worker: owns its engines for the actor's life."""
+
+    def __init__(self, options: RunOptions) -> None:
+        self.step = EngineStep(options)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
+        kinds, payloads = list(batch["kind"]), list(batch["payload"])
+        pages = [
+            (i, pickle.loads(p)) for i, (k, p) in enumerate(zip(kinds, payloads)) if k == _PAGE
+        ]
+        done = self.step([item for _, item in pages]) if pages else []
+        for (i, _), page_done in zip(pages, done, strict=True):
+            kinds[i], payloads[i] = (
+                _DONE,
+                pickle.dumps(page_done, protocol=pickle.HIGHEST_PROTOCOL),
+            )
+        return {"kind": kinds, "payload": payloads}
+
+
+def _init_ray(options: RunOptions) -> None:
+    import ray
+
+    if ray.is_initialized():
+        return
+    address = options.runner.ray_address or os.environ.get("RAY_ADDRESS")
+    if address:
+        ray.init(address=address, log_to_driver=False)
+    else:
+        ray.init(
+            object_store_memory=options.runner.object_store_mb * 2**20,
+            include_dashboard=False,
+            log_to_driver=False,
+            configure_logging=False,
+        )
+
+
+def run_ray(
+    refs: Iterable[SourceRef],
+    options: RunOptions,
+    render: RenderOptions,
+    resume: ResumePlan,
+    assembler: DocumentAssembler,
+    tick: Callable[[], None] | None = None,
+) -> None:
+    import ray.data
+
+    _init_ray(options)
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars = False
+    ctx.execution_options.preserve_order = False
+    ctx.print_on_execution_start = False
+
+    gpu = options.engine.name == "vllm"
+    workers = engine_workers(options) if not gpu else max(1, options.runner.engine_workers or 1)
+    batch = options.runner.batch_size
+    if options.engine.name == "openai":
+        # An actor's engine runs a whole batch concurrently: a batch fills the in-flight slots.
+        workers = min(workers, 2)
+        batch = max(
+            batch,
+            -(-options.engine.max_in_flight * len(options.engine.endpoints) // workers),
+        )
+    ds = ray.data.from_items([_row(_REF, ref) for ref in refs])
+    common = {"render": render, "options": options}
+    ds = ds.flat_map(_plan, fn_kwargs={"resume": resume, **common}, num_cpus=0.5)
+    ds = ds.flat_map(_render, fn_kwargs=common, num_cpus=1)
+    ds = ds.map_batches(
+        _EngineActor,
+        fn_constructor_args=(options,),
+        batch_size=batch,
+        compute=ray.data.ActorPoolStrategy(size=workers),
+        num_cpus=0 if not gpu else 1,
+        num_gpus=options.engine.tensor_parallel_size if gpu else 0,
+        batch_format="numpy",
+    )
+    for row in ds.iter_rows():
+        record = pickle.loads(row["payload"])
+        if isinstance(record, DocDone):
+            assembler.add_document(record)
+        else:
+            assembler.add_page(record)
+        if tick is not None:
+            tick()
