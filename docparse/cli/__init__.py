@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import typer
 
+from docparse.cli.convert_cmd import convert
 from docparse.cli.engine_cmd import engine_app
 from docparse.cli.eval_cmd import evaluate
 from docparse.cli.inspect_cmd import inspect
 from docparse.cli.render_cmd import render
 from docparse.cli.schema_cmd import schema
+from docparse.cli.status_cmd import status
 from docparse.cli.validate_cmd import validate
 
 app = typer.Typer(
@@ -18,6 +20,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.command("convert")(convert)
+app.command("status")(status)
 app.command("render")(render)
 app.command("validate")(validate)
 app.command("inspect")(inspect)

@@ -19,9 +19,7 @@ class ExitCode(IntEnum):
     OK = 0
     FAILURES = 1  # ran, but some inputs/pages failed (or a reply is invalid)
     USAGE = 2  # bad arguments (typer/click use 2 as well)
-    CANNOT_START = (
-        3  # the run could not start: engine unreachable, output unwritable, ...
-    )
+    CANNOT_START = 3  # the run could not start: engine unreachable, output unwritable, ...
     REGRESSION = 4  # eval: a metric regressed beyond the tolerance against the baseline
 
 
@@ -32,9 +30,7 @@ def parse_size(text: str) -> tuple[int, int]:
     """``"1008x1540"`` -> ``(1008, 1540)`` (width, height)."""
     match = _SIZE.match(text)
     if not match or int(match.group(1)) <= 0 or int(match.group(2)) <= 0:
-        raise typer.BadParameter(
-            f"expected WIDTHxHEIGHT in pixels, e.g. 1008x1540, got {text!r}"
-        )
+        raise typer.BadParameter(f"expected WIDTHxHEIGHT in pixels, e.g. 1008x1540, got {text!r}")
     return int(match.group(1)), int(match.group(2))
 
 

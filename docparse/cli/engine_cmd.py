@@ -23,20 +23,14 @@ _ADVICE = {
 @engine_app.command("check")
 def check(
     engine: str = typer.Option("openai", "--engine", help="Engine to check (openai)."),
-    endpoints: list[str] = typer.Option(
-        ..., "--endpoint", help="Server URL; repeat for several."
-    ),
-    model: str = typer.Option(
-        None, "--model", help="Model name (default: docparse's default)."
-    ),
+    endpoints: list[str] = typer.Option(..., "--endpoint", help="Server URL; repeat for several."),
+    model: str = typer.Option(None, "--model", help="Model name (default: docparse's default)."),
     api_key_env: str = typer.Option(
         "OPENAI_API_KEY",
         "--api-key-env",
         help="Environment variable holding the API key.",
     ),
-    timeout_s: float = typer.Option(
-        60.0, "--timeout", min=0.1, help="Seconds per request."
-    ),
+    timeout_s: float = typer.Option(60.0, "--timeout", min=0.1, help="Seconds per request."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """List the server's models and send one tiny page; report latency and the reply's format.
@@ -71,14 +65,10 @@ def check(
                 f"{r.latency_s:.2f}s as QwenVL HTML ({r.verdict.value if r.verdict else '?'})"
             )
             continue
-        console.print(
-            f"[red]{r.status.value}[/] {escape(r.endpoint)}: {escape(r.message)}"
-        )
+        console.print(f"[red]{r.status.value}[/] {escape(r.endpoint)}: {escape(r.message)}")
         if r.served_models:
             console.print(f"  served models: {escape(', '.join(r.served_models))}")
         if r.reply_excerpt:
             console.print(f"  reply begins: {escape(r.reply_excerpt[:200])!r}")
         console.print(f"  hint: {_ADVICE.get(r.status.value, '')}")
-    raise typer.Exit(
-        ExitCode.OK if all(r.ok for r in results) else ExitCode.CANNOT_START
-    )
+    raise typer.Exit(ExitCode.OK if all(r.ok for r in results) else ExitCode.CANNOT_START)

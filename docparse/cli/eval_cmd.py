@@ -20,9 +20,7 @@ def _picture_source(truth: dict, pred: dict):  # type: ignore[no-untyped-def]
     from schemas.options import PageSelection, RenderOptions
 
     def picture(doc: str, page: int) -> PagePicture | None:
-        source = next(
-            (d.source for d in (truth.get(doc), pred.get(doc)) if d and d.source), None
-        )
+        source = next((d.source for d in (truth.get(doc), pred.get(doc)) if d and d.source), None)
         if source is None:
             return None
         options = RenderOptions(
@@ -37,9 +35,7 @@ def _picture_source(truth: dict, pred: dict):  # type: ignore[no-untyped-def]
         if item is None or isinstance(item, PageRenderFailure):
             return None
         t = item.transform
-        return PagePicture(
-            png=item.image.data, page_width=t.page_width, page_height=t.page_height
-        )
+        return PagePicture(png=item.image.data, page_width=t.page_width, page_height=t.page_height)
 
     return picture
 
@@ -48,26 +44,28 @@ def evaluate(
     pred: Path = typer.Argument(
         ..., help="Predictions: a conversion output folder or page HTML folders."
     ),
-    truth: Path = typer.Argument(
-        ..., metavar="GT", help="Ground truth, in the same layouts."
-    ),
+    truth: Path = typer.Argument(..., metavar="GT", help="Ground truth, in the same layouts."),
     facts: Path = typer.Option(
         None, "--facts", help="Extra fact tests (JSONL, olmOCR-Bench style)."
     ),
-    json_out: Path = typer.Option(
-        None, "--json", help="Write the full report as JSON."
-    ),
+    json_out: Path = typer.Option(None, "--json", help="Write the full report as JSON."),
     html_out: Path = typer.Option(
         None, "--html", help="Write the HTML report (worst pages first)."
     ),
     baseline: Path = typer.Option(
         None, "--baseline", help="Baseline: an eval JSON report or {metric: value}."
     ),
-    tolerance: float = typer.Option(
-        0.01, "--tolerance", min=0.0, help="Allowed drop per metric."
-    ),
+    tolerance: float = typer.Option(0.01, "--tolerance", min=0.0, help="Allowed drop per metric."),
     pictures: bool = typer.Option(
         True, "--pictures/--no-pictures", help="Page images in the HTML report."
+    ),
+    jobs: int = typer.Option(
+        None,
+        "--jobs",
+        "-j",
+        min=1,
+        help="Worker processes for the pages (default: one per CPU; 1 = in-process). "
+        "Sets under 64 pages are evaluated in-process.",
     ),
 ) -> None:
     """Score predictions against ground truth. Exit 4 when a metric regressed past the baseline."""
@@ -88,13 +86,11 @@ def evaluate(
     if not true_docs:
         err_console.print(f"[red]error[/] no ground-truth pages found under {truth}")
         raise typer.Exit(ExitCode.USAGE)
-    docs, pages, summary = evaluate_documents(pred_docs, true_docs, extra_facts=extra)
+    docs, pages, summary = evaluate_documents(pred_docs, true_docs, extra_facts=extra, jobs=jobs)
     report = EvalReport(
         pred=str(pred), truth=str(truth), summary=summary, documents=docs, pages=pages
     )
-    regressions = (
-        check_regressions(report, base, tolerance) if base is not None else None
-    )
+    regressions = check_regressions(report, base, tolerance) if base is not None else None
 
     table = Table("metric", "value", *(["baseline"] if base else []))
     for name, value in summary.metrics.items():
@@ -113,9 +109,7 @@ def evaluate(
             pred_docs,
             true_docs,
             images=source,
-            regressions=[str(r) for r in regressions]
-            if regressions is not None
-            else None,
+            regressions=[str(r) for r in regressions] if regressions is not None else None,
         )
         atomic_write_text(html_out, html)
     if regressions:
@@ -123,6 +117,4 @@ def evaluate(
             err_console.print(f"[red]regression[/] {escape(str(r))}")
         raise typer.Exit(ExitCode.REGRESSION)
     if summary.missing_documents:
-        err_console.print(
-            f"[yellow]missing documents[/]: {', '.join(summary.missing_documents)}"
-        )
+        err_console.print(f"[yellow]missing documents[/]: {', '.join(summary.missing_documents)}")

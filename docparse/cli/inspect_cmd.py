@@ -45,9 +45,7 @@ def _blocks_in_model_frame(
     )
     parsed = parse_reply(text, extent, doc_id=page.doc_id, page_number=page.page_number)
     blocks = [
-        b.model_copy(
-            update={"bbox_page": b.bbox_model, "bbox_model": t.to_model(b.bbox_model)}
-        )
+        b.model_copy(update={"bbox_page": b.bbox_model, "bbox_model": t.to_model(b.bbox_model)})
         if b.bbox_model is not None
         else b
         for b in parsed.blocks
@@ -59,9 +57,7 @@ def inspect(
     input_file: Path = typer.Argument(
         ..., metavar="INPUT", help="The PDF or image the reply is for."
     ),
-    html: Path = typer.Option(
-        ..., "--html", help="The model reply (QwenVL HTML) for that page."
-    ),
+    html: Path = typer.Option(..., "--html", help="The model reply (QwenVL HTML) for that page."),
     page_number: int = typer.Option(1, "--page", min=1, help="1-based page number."),
     out: Path = typer.Option(..., "-o", "--out", help="Overlay PNG to write."),
     frame: BoxFrame = typer.Option(

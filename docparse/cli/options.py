@@ -19,9 +19,7 @@ MaxPixelsOpt = typer.Option(
     "--max-pixels",
     help="smart_resize max_pixels (default 2048*28*28).",
 )
-PagesOpt = typer.Option(
-    "", "--pages", help="Pages to take, 1-based: '1-3,7', '5-'. Default all."
-)
+PagesOpt = typer.Option("", "--pages", help="Pages to take, 1-based: '1-3,7', '5-'. Default all.")
 PasswordOpt = typer.Option(
     None,
     "--password",

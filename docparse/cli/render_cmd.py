@@ -50,9 +50,7 @@ def _render_one(path: Path, dest: Path, options_kwargs: dict[str, object]) -> in
                 errors.append(item.error.model_dump(mode="json"))
                 continue
             name = f"page-{item.page_number:04d}.png"
-            if (
-                item.image.encoding is not ImageEncoding.PNG
-            ):  # pragma: no cover - options force PNG
+            if item.image.encoding is not ImageEncoding.PNG:  # pragma: no cover - options force PNG
                 raise RuntimeError("render CLI expects PNG-encoded pages")
             atomic_write_bytes(dest / name, item.image.data)
             pages.append(_page_record(item, name))
@@ -67,9 +65,7 @@ def _render_one(path: Path, dest: Path, options_kwargs: dict[str, object]) -> in
 
 
 def render(
-    inputs: list[Path] = typer.Argument(
-        ..., help="PDF or image files (type detected by content)."
-    ),
+    inputs: list[Path] = typer.Argument(..., help="PDF or image files (type detected by content)."),
     out: Path = typer.Option(..., "-o", "--out", help="Output folder."),
     min_pixels: int = MinPixelsOpt,
     max_pixels: int = MaxPixelsOpt,

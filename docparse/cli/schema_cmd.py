@@ -16,8 +16,6 @@ def schema(
     """Print the JSON Schema of a docparse data model."""
     model = SCHEMAS.get(name)
     if model is None:
-        err_console.print(
-            f"unknown schema {name!r}; choose one of: {', '.join(sorted(SCHEMAS))}"
-        )
+        err_console.print(f"unknown schema {name!r}; choose one of: {', '.join(sorted(SCHEMAS))}")
         raise typer.Exit(ExitCode.USAGE)
     typer.echo(json.dumps(model.model_json_schema(), indent=2))

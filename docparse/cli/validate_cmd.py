@@ -41,18 +41,14 @@ def validate(
         page_height=height,
         unit=Unit.PX,
     )
-    parsed = parse_reply(
-        text, transform, doc_id=reply.stem, options=PostprocessOptions()
-    )
+    parsed = parse_reply(text, transform, doc_id=reply.stem, options=PostprocessOptions())
     report = parsed.report
     if as_json:
         payload = report.model_dump(mode="json")
         payload["blocks"] = len(parsed.blocks)
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        colour = {"valid": "green", "repaired": "yellow", "invalid": "red"}[
-            report.verdict.value
-        ]
+        colour = {"valid": "green", "repaired": "yellow", "invalid": "red"}[report.verdict.value]
         console.print(
             f"{reply}: [bold {colour}]{report.verdict.value}[/] — {len(parsed.blocks)} blocks"
             + (", truncated" if report.truncated else "")
@@ -68,6 +64,4 @@ def validate(
                     issue.path or "",
                 )
             console.print(table)
-    raise typer.Exit(
-        ExitCode.FAILURES if report.verdict is Verdict.INVALID else ExitCode.OK
-    )
+    raise typer.Exit(ExitCode.FAILURES if report.verdict is Verdict.INVALID else ExitCode.OK)
