@@ -10,7 +10,7 @@ Each metric follows a published reference so its numbers mean what readers expec
 * facts: olmOCR-Bench-style pass/fail checks from a JSONL file (:mod:`.facts`).
 
 Inputs are HTML strings and ``schemas.Block`` lists; results are pydantic models
-(:mod:`.report_models`). Needs the ``eval`` extra (apted, rapidfuzz, scipy); ``import docparse``
+(:mod:`.report_models`). Needs the ``eval`` extra (apted, rapidfuzz, scipy, numba); ``import docparse``
 never imports this package.
 """
 

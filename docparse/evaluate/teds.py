@@ -9,11 +9,15 @@ model, and evaluation", ECCV; the PubTabNet reference evaluation):
 * Edit costs: insert and delete 1; rename 1 when the tags, colspans or rowspans differ, else, for
   cells, the normalised Levenshtein distance of the two token lists (distance / longer length),
   else 0.
-* ``TEDS = 1 - TED(pred, true) / max(|pred|, |true|)`` where TED is the tree edit distance
-  (computed by the ``apted`` package, APTED of Pawlik and Augsten) and ``|T|`` counts the element
-  nodes *below* ``<table>``: every descendant element, inline tags inside cells included, exactly
-  as the reference does (``len(table.xpath('.//*'))``).
+* ``TEDS = 1 - TED(pred, true) / max(|pred|, |true|)`` where TED is the tree edit distance and
+  ``|T|`` counts the element nodes *below* ``<table>``: every descendant element, inline tags
+  inside cells included, exactly as the reference does (``len(table.xpath('.//*'))``).
 * TEDS-S (structure only) gives every cell empty content, so only tags and spans count.
+
+TED is computed by :mod:`.ted_fast` (Zhang–Shasha compiled with numba; 30x faster on small
+tables, over 100x on tables of a few hundred cells) when numba is installed, else by the
+``apted`` package (APTED of Pawlik and Augsten, pure Python), which stays the reference the
+fast path is tested against.
 
 Choices where the reference is silent or does not apply (all tested):
 
@@ -41,6 +45,7 @@ from lxml import etree
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from docparse.evaluate import ted_fast
 from docparse.evaluate.htmltables import (
     element_text,
     extract_tables,
@@ -116,16 +121,21 @@ def _load(html: str, normalize: bool) -> etree._Element | None:
     return tables[0]
 
 
+def _distance(pred: _Node, true: _Node) -> float:
+    """Tree edit distance: the compiled fast path when usable, else the ``apted`` reference."""
+    if ted_fast.available():
+        return ted_fast.tree_edit_distance(pred, true)
+    return float(APTED(pred, true, _TEDSConfig()).compute_edit_distance())
+
+
 def _score(pred: etree._Element | None, true: etree._Element | None, structure_only: bool) -> float:
     if pred is None or true is None:
         return 1.0 if pred is None and true is None else 0.0
     n_nodes = max(_node_count(pred), _node_count(true))
     if n_nodes == 0:
         return 1.0
-    distance = APTED(
-        _tree(pred, structure_only), _tree(true, structure_only), _TEDSConfig()
-    ).compute_edit_distance()
-    return max(0.0, 1.0 - float(distance) / n_nodes)
+    distance = _distance(_tree(pred, structure_only), _tree(true, structure_only))
+    return max(0.0, 1.0 - distance / n_nodes)
 
 
 def teds(
