@@ -18,11 +18,14 @@ $(STAMP): pyproject.toml
 env: $(STAMP)
 
 demo: env
-	$(BIN)/docparse render fixtures/corpus/report/two_column_article.pdf -o $(OUT)/render --pages 1
-	$(BIN)/docparse validate fixtures/qwenvl_examples/b_report_page_truncated.html --image-size 1008x1540
-	$(BIN)/docparse inspect fixtures/corpus/report/two_column_article.pdf \
-		--html fixtures/corpus/report/two_column_article.gt/page-0001.html --page 1 -o $(OUT)/overlay.png
-	@echo "demo outputs: $(OUT)/render (model-input pages + pages.json), $(OUT)/overlay.png"
+	rm -rf $(OUT)/convert
+	$(BIN)/docparse convert fixtures/corpus/invoices fixtures/corpus/forms fixtures/corpus/tables \
+		fixtures/corpus/report -o $(OUT)/convert --engine textlayer --runner local
+	$(BIN)/docparse eval $(OUT)/convert fixtures/corpus --missing ignore \
+		--json $(OUT)/eval.json --html $(OUT)/eval.html
+	@echo
+	@echo "outputs:   $(OUT)/convert/<category>/<document>/ (document.html, document.json, pages/, raw/)"
+	@echo "manifest:  $(OUT)/convert/manifest.jsonl   quality report: $(OUT)/eval.html"
 
 test: env
 	$(BIN)/lint-imports

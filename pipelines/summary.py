@@ -24,7 +24,7 @@ class RunSummary(BaseModel):
     output_tokens: int = 0
     tokens_per_s: float = 0.0
     attempts: dict[int, int] = Field(
-        default_factory=dict, description="Pages by number of model attempts they took."
+        default_factory=dict, description="Pages by number of engine attempts they took."
     )
     fallbacks: int = Field(
         default=0, description="Pages built from the text layer after the model failed."
@@ -59,8 +59,9 @@ class RunTally:
             self.pages += 1
             self.pages_failed += result.status is Status.FAILED
             self.output_tokens += sum(a.output_tokens for a in result.attempts)
-            model_attempts = sum(1 for a in result.attempts if a.engine != "textlayer")
-            self.attempts[model_attempts] += 1
+            # Attempts by the run's own engine; a fallback attempt is counted in ``fallbacks``.
+            fallback = result.source is PageSource.TEXTLAYER_FALLBACK
+            self.attempts[len(result.attempts) - int(fallback)] += 1
             self.fallbacks += result.source is PageSource.TEXTLAYER_FALLBACK
 
     def document(self, result: DocumentResult) -> None:

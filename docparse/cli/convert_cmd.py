@@ -70,7 +70,7 @@ def print_summary(summary) -> None:  # type: ignore[no-untyped-def]
     for status, count in summary.documents.items():
         table.add_row(status, str(count))
     console.print(table)
-    attempts = ", ".join(f"{n} attempt(s): {c}" for n, c in summary.attempts.items()) or "none"
+    attempts = ", ".join(f"{c} in {n}" for n, c in summary.attempts.items()) or "none"
     console.print(
         f"pages {summary.pages} ({summary.pages_failed} failed) in {summary.elapsed_s:.1f}s: "
         f"{summary.pages_per_s:.2f} pages/s, {summary.tokens_per_s:.0f} output tokens/s; "

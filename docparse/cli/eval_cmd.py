@@ -67,6 +67,12 @@ def evaluate(
         help="Worker processes for the pages (default: one per CPU; 1 = in-process). "
         "Sets under 64 pages are evaluated in-process.",
     ),
+    missing: str = typer.Option(
+        "zero",
+        "--missing",
+        help="Truth documents the prediction lacks: zero (score 0, the default) or ignore "
+        "(leave them out, to evaluate part of a corpus).",
+    ),
 ) -> None:
     """Score predictions against ground truth. Exit 4 when a metric regressed past the baseline."""
     from docparse.evaluate.dataset import load_documents
@@ -86,7 +92,11 @@ def evaluate(
     if not true_docs:
         err_console.print(f"[red]error[/] no ground-truth pages found under {truth}")
         raise typer.Exit(ExitCode.USAGE)
-    docs, pages, summary = evaluate_documents(pred_docs, true_docs, extra_facts=extra, jobs=jobs)
+    if missing not in ("zero", "ignore"):
+        raise typer.BadParameter("expected zero or ignore", param_hint="--missing")
+    docs, pages, summary = evaluate_documents(
+        pred_docs, true_docs, extra_facts=extra, jobs=jobs, ignore_missing=missing == "ignore"
+    )
     report = EvalReport(
         pred=str(pred), truth=str(truth), summary=summary, documents=docs, pages=pages
     )

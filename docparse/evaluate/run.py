@@ -165,8 +165,12 @@ def evaluate_documents(
     *,
     extra_facts: Sequence[Fact] = (),
     jobs: int | None = None,
+    ignore_missing: bool = False,
 ) -> tuple[list[DocEval], list[PageEval], EvalSummary]:
     """Evaluate every truth page and document: per-document results, pages worst first, summary.
+
+    A truth document without a prediction scores 0 on every metric (and is named in the summary);
+    with ``ignore_missing`` it is left out instead, for evaluating part of a corpus.
 
     ``jobs`` is the number of worker processes for the pages (default: :func:`default_jobs`;
     1 evaluates in this process). Sets of fewer than :data:`PARALLEL_MIN_PAGES` pages are always
@@ -177,6 +181,8 @@ def evaluate_documents(
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     paired = _pair(pred, truth)
+    if ignore_missing:
+        truth = {key: doc for key, doc in truth.items() if key in paired}
     tasks = []
     for key, true_doc in sorted(truth.items()):
         pred_doc = paired.get(key)

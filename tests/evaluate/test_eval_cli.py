@@ -151,6 +151,14 @@ def test_missing_document_scores_zero_and_is_named(tmp_path: Path) -> None:
     assert summary["missing_documents"] == ["tables/spanned_headers"]
     assert summary["metrics"]["page_coverage"] == pytest.approx(2 / 3)
     assert summary["metrics"]["teds"] < 1.0
+    partial = tmp_path / "partial.json"
+    result = runner.invoke(
+        app, ["eval", str(pred), str(truth), "--missing", "ignore", "--json", str(partial)]
+    )
+    assert result.exit_code == 0
+    only = json.loads(partial.read_text())["summary"]
+    assert only["documents"] == 2 and only["missing_documents"] == []
+    assert only["metrics"]["page_coverage"] == 1.0
 
 
 def test_pytest_helpers(tmp_path: Path) -> None:
