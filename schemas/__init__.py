@@ -17,10 +17,23 @@ from schemas.errors import (
     ReplyError,
     Severity,
 )
+from schemas.extraction import (
+    CheckResult,
+    DocumentExtraction,
+    ExtractedField,
+    ExtractionResult,
+    ExtractionSummary,
+    ExtractOptions,
+    FieldRule,
+    FieldSource,
+)
+from schemas.forms import Checkbox, FormResult, KeyValue, PairRule
 from schemas.geometry import BBox, Frame, PageTransform, Unit
+from schemas.invoice import Invoice, LineItem, Party
 from schemas.options import AttemptOptions, PageSelection, PostprocessOptions, RenderOptions, RunOptions
 from schemas.page import ImageEncoding, PageImage, PageRenderFailure, RenderedPage, SourceKind
 from schemas.resize import AspectRatioError, smart_resize, visual_tokens
+from schemas.tables import GridCell, HeaderRule, Table, TableKind, TableSource
 from schemas.results import (
     Attempt,
     DocumentResult,
@@ -52,25 +65,44 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "document": DocumentResult,
     "options": RunOptions,
     "text-layer": TextLayer,
+    "invoice": Invoice,
+    "table": Table,
+    "form": FormResult,
+    "extraction": ExtractionResult,
 }
 
 __all__ = [
     "SCHEMAS",
     "AspectRatioError",
-    "AttemptOptions",
     "Attempt",
+    "AttemptOptions",
     "BBox",
     "Block",
     "BlockKind",
+    "CheckResult",
+    "Checkbox",
     "DocparseError",
+    "DocumentExtraction",
     "DocumentResult",
     "EngineError",
     "ErrorCode",
     "ErrorRecord",
+    "ExtractOptions",
+    "ExtractedField",
+    "ExtractionResult",
+    "ExtractionSummary",
+    "FieldRule",
+    "FieldSource",
+    "FormResult",
     "Frame",
+    "GridCell",
+    "HeaderRule",
     "ImageEncoding",
     "ImageRegion",
     "InputError",
+    "Invoice",
+    "KeyValue",
+    "LineItem",
     "OptionsError",
     "OutputError",
     "PageImage",
@@ -79,7 +111,9 @@ __all__ = [
     "PageSelection",
     "PageSource",
     "PageTransform",
+    "PairRule",
     "ParsedReply",
+    "Party",
     "PostprocessOptions",
     "RenderError",
     "RenderOptions",
@@ -89,8 +123,11 @@ __all__ = [
     "Severity",
     "SourceKind",
     "Status",
+    "Table",
     "TableCell",
+    "TableKind",
     "TableRegion",
+    "TableSource",
     "TextBlock",
     "TextLayer",
     "TextLine",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from schemas.errors import ErrorRecord
 from schemas.forms import FormResult
@@ -44,7 +44,7 @@ class ExtractOptions(BaseModel):
     )
 
 
-class Rule(str, Enum):
+class FieldRule(str, Enum):
     """How a field value was found."""
 
     PAIR = "pair"  # a form key-value pair (colon, table or spatial) whose key is an alias
@@ -75,7 +75,7 @@ class ExtractedField(BaseModel):
     path: str = Field(description="JSON path without '$.': seller.name, line_items[0].amount.")
     value: Any = Field(default=None, description="JSON-ready value.")
     raw: str | None = Field(default=None, description="The printed value before normalisation.")
-    rule: Rule
+    rule: FieldRule
     confidence: float = Field(ge=0, le=1)
     label: str | None = Field(default=None, description="The printed label that matched.")
     sources: list[FieldSource] = Field(default_factory=list)
@@ -129,3 +129,11 @@ class DocumentExtraction(BaseModel):
     extraction: ExtractionResult | None = Field(
         default=None, description="Schema-driven fields, when a schema was given."
     )
+
+
+_FIELDS = TypeAdapter(dict[str, ExtractedField])
+
+
+def fields_from_dicts(fields: dict[str, dict[str, Any]]) -> dict[str, ExtractedField]:
+    """Validate many extracted fields in one call (much faster than one model at a time)."""
+    return _FIELDS.validate_python(fields)

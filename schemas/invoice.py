@@ -4,7 +4,7 @@ JSON: dates are ISO 8601 strings, money and quantities are JSON numbers (``Decim
 serialised as an integer when written without decimals, else as a float).
 
 Extraction hints live in each field's ``json_schema_extra`` (the same keys work in a user's JSON
-Schema, see ``postprocess.extract.schema_spec``):
+Schema, see :mod:`schemas.user_schemas` and ``postprocess.extract.schema_spec``):
 
 - ``x-aliases``: printed labels of the field (``"Rechnungsnummer"``);
 - ``x-sum-aliases``: labels of lines whose amounts add up to the field when no ``x-aliases``
@@ -15,7 +15,9 @@ Schema, see ``postprocess.extract.schema_spec``):
   ``percent``;
 - ``x-patterns``: regular expressions tried on the page text when no label is found (group
   ``value`` or the whole match is the value);
-- ``x-table``: an array of objects filled from table rows, columns matched by their aliases.
+- ``x-table``: an array of objects filled from table rows, columns matched by their aliases;
+- ``x-role``: what arithmetic checks read a field as when its name differs (``subtotal``,
+  ``tax_amount``, ``total``; items: ``quantity``, ``unit_price``, ``amount``, ``tax_rate``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSche
 
 def decimal_to_number(value: Decimal) -> int | float:
     """``Decimal('2')`` -> ``2``; ``Decimal('640.00')`` -> ``640.0``: JSON numbers, not strings."""
-    if value == value.to_integral_value() and value.as_tuple().exponent >= 0:  # type: ignore[operator]
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= 0 and value == value.to_integral_value():
         return int(value)
     return float(value)
 
@@ -41,17 +44,99 @@ Number = Annotated[
     WithJsonSchema({"type": "number"}),
 ]
 
+#: Printed labels per field, "|"-separated (English, German, French).
+ALIASES: dict[str, str] = {
+    "invoice_number": (
+        "Invoice No | Invoice No. | Invoice # | Invoice Number | Invoice | Bill No | "
+        "Rechnungsnummer | Rechnung Nr. | Rechnungs-Nr. | Rechnung Nr | Re-Nr. | Rechnung | "
+        "Facture n° | N° de facture | Numéro de facture | Facture N° | Facture"
+    ),
+    "issue_date": (
+        "Invoice date | Date of issue | Issue date | Date | Dated | Rechnungsdatum | Datum | "
+        "Ausstellungsdatum | Date de facture | Date de facturation | Date d'émission"
+    ),
+    "due_date": (
+        "Due date | Payment due | Due | Due by | Pay by | Fällig am | Fälligkeit | "
+        "Fälligkeitsdatum | Zahlbar bis | Échéance | Date d'échéance | À payer avant"
+    ),
+    "seller": (
+        "From | Seller | Supplier | Vendor | Sold by | Issued by | Verkäufer | "
+        "Rechnungssteller | Lieferant | Absender | Vendeur | Fournisseur | Émetteur | "
+        "Prestataire"
+    ),
+    "buyer": (
+        "Bill to | Billed to | Invoice to | Sold to | Customer | Buyer | Client | Kunde | "
+        "Rechnungsempfänger | Empfänger | Käufer | Rechnungsadresse | Facturé à | Facturer à | "
+        "Adresse de facturation | Destinataire | Acheteur"
+    ),
+    "currency": ("Currency | Währung | Devise | Monnaie"),
+    "subtotal": (
+        "Subtotal | Sub-total | Net total | Total net | Net amount | Total excl. VAT | "
+        "Total before tax | Zwischensumme | Zwischensumme netto | Nettobetrag | Summe netto | "
+        "Nettosumme | Gesamtbetrag netto | Total HT | Sous-total | Montant HT"
+    ),
+    "tax_amount": (
+        "Total VAT | VAT total | VAT amount | Tax amount | Total tax | Tax total | "
+        "MwSt. gesamt | MwSt.-Betrag | Umsatzsteuer gesamt | Steuerbetrag | Summe MwSt. | "
+        "Total TVA | Montant TVA | Montant de la TVA"
+    ),
+    "total": (
+        "Total | Total due | Amount due | Balance due | Grand total | Total amount | "
+        "Invoice total | Total incl. VAT | Gesamtbetrag | Rechnungsbetrag | Gesamtsumme | "
+        "Endbetrag | Summe brutto | Bruttobetrag | Zu zahlen | Total TTC | Montant TTC | "
+        "Net à payer | Montant total | Total à payer"
+    ),
+    "payment_terms": (
+        "Payment terms | Terms | Terms of payment | Zahlungsbedingungen | Zahlungsziel | "
+        "Conditions de paiement | Modalités de paiement | Conditions de règlement"
+    ),
+    "item.description": (
+        "Description | Item | Items | Article | Product | Service | Details | Beschreibung | "
+        "Bezeichnung | Artikel | Leistung | Artikelbezeichnung | Désignation | Libellé | "
+        "Description de l'article | Prestation"
+    ),
+    "item.quantity": (
+        "Qty | Qty. | Quantity | Units | Hours | Menge | Anzahl | Anz. | Stück | Qté | "
+        "Quantité | Qté."
+    ),
+    "item.unit_price": (
+        "Unit price | Price | Unit cost | Rate | Price per unit | Einzelpreis | E-Preis | "
+        "Preis | Stückpreis | Preis/Einheit | Prix unitaire | PU | Prix unitaire HT | P.U. HT | "
+        "Prix"
+    ),
+    "item.amount": (
+        "Amount | Line total | Total | Net amount | Betrag | Gesamt | Gesamtpreis | Summe | "
+        "Nettobetrag | Montant | Montant HT | Total HT | Total ligne"
+    ),
+    "item.tax_rate": (
+        "VAT | VAT % | VAT rate | Tax | Tax rate | Tax % | MwSt. | MwSt | MwSt. % | USt. | "
+        "USt | Steuersatz | MWST | TVA | Taux TVA | TVA % | Taux"
+    ),
+    "tax_amount/sum": (
+        "VAT | Tax | Sales tax | MwSt. | zzgl. MwSt. | inkl. MwSt. | USt. | zzgl. USt. | "
+        "Umsatzsteuer | MWST | TVA | IVA"
+    ),
+    "party.tax_id": (
+        "VAT No. | VAT No | VAT number | VAT ID | VAT Reg. No. | VAT registration number | "
+        "VAT | Tax ID | Tax number | USt-IdNr. | USt-ID | USt.-IdNr. | UStIdNr | "
+        "Umsatzsteuer-Identifikationsnummer | UID | UID-Nr. | MWST-Nr. | MWST | N° TVA | "
+        "TVA intracom. | TVA intracommunautaire | N° de TVA intracommunautaire | TVA | IVA"
+    ),
+}
+#: Payment terms printed without a label: the sentence that starts like this.
+PAYMENT_TERMS_PATTERN = (
+    r"(?P<value>\b(?:Zahlbar|Payable|Payment (?:is )?due|Paiement|Net \d+)\b[^.\n]*\.)"
+)
 
-def _hints(aliases: list[str], **extra: Any) -> dict[str, Any]:
+
+def _hints(name: str, **extra: Any) -> dict[str, Any]:
+    """``json_schema_extra`` of a field: its aliases and other ``x-`` hints."""
+    aliases = [a.strip() for a in ALIASES.get(name, "").split("|") if a.strip()]
     return {"x-aliases": aliases, **{f"x-{k.replace('_', '-')}": v for k, v in extra.items()}}
 
 
-_TAX_ID = [
-    "VAT No.", "VAT No", "VAT number", "VAT ID", "VAT Reg. No.", "VAT registration number",
-    "VAT", "Tax ID", "Tax number", "USt-IdNr.", "USt-ID", "USt.-IdNr.", "UStIdNr",
-    "Umsatzsteuer-Identifikationsnummer", "UID", "UID-Nr.", "MWST-Nr.", "MWST", "N° TVA",
-    "TVA intracom.", "TVA intracommunautaire", "N° de TVA intracommunautaire", "TVA", "IVA",
-]  # fmt: skip
+def _sum_aliases(name: str) -> list[str]:
+    return [a.strip() for a in ALIASES[name].split("|")]
 
 
 class Party(BaseModel):
@@ -59,9 +144,11 @@ class Party(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, json_schema_extra=_hints([], kind="party-name"))
-    address: str | None = Field(default=None, json_schema_extra=_hints([], kind="address"))
-    tax_id: str | None = Field(default=None, json_schema_extra=_hints(_TAX_ID, kind="tax-id"))
+    name: str | None = Field(default=None, json_schema_extra=_hints("", kind="party-name"))
+    address: str | None = Field(default=None, json_schema_extra=_hints("", kind="address"))
+    tax_id: str | None = Field(
+        default=None, json_schema_extra=_hints("party.tax_id", kind="tax-id")
+    )
 
 
 class LineItem(BaseModel):
@@ -69,42 +156,12 @@ class LineItem(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    description: str | None = Field(
-        default=None,
-        json_schema_extra=_hints([
-            "Description", "Item", "Items", "Article", "Product", "Service", "Details",
-            "Beschreibung", "Bezeichnung", "Artikel", "Leistung", "Artikelbezeichnung",
-            "Désignation", "Libellé", "Description de l'article", "Prestation",
-        ]),  # fmt: skip
-    )
-    quantity: Number | None = Field(
-        default=None,
-        json_schema_extra=_hints([
-            "Qty", "Qty.", "Quantity", "Units", "Hours", "Menge", "Anzahl", "Anz.", "Stück",
-            "Qté", "Quantité", "Qté.",
-        ]),  # fmt: skip
-    )
-    unit_price: Number | None = Field(
-        default=None,
-        json_schema_extra=_hints([
-            "Unit price", "Price", "Unit cost", "Rate", "Price per unit", "Einzelpreis",
-            "E-Preis", "Preis", "Stückpreis", "Preis/Einheit", "Prix unitaire", "PU",
-            "Prix unitaire HT", "P.U. HT", "Prix",
-        ]),  # fmt: skip
-    )
-    amount: Number | None = Field(
-        default=None,
-        json_schema_extra=_hints([
-            "Amount", "Line total", "Total", "Net amount", "Betrag", "Gesamt", "Gesamtpreis",
-            "Summe", "Nettobetrag", "Montant", "Montant HT", "Total HT", "Total ligne",
-        ]),  # fmt: skip
-    )
+    description: str | None = Field(default=None, json_schema_extra=_hints("item.description"))
+    quantity: Number | None = Field(default=None, json_schema_extra=_hints("item.quantity"))
+    unit_price: Number | None = Field(default=None, json_schema_extra=_hints("item.unit_price"))
+    amount: Number | None = Field(default=None, json_schema_extra=_hints("item.amount"))
     tax_rate: float | None = Field(
-        default=None,
-        json_schema_extra=_hints([
-            "VAT", "VAT %", "VAT rate", "Tax", "Tax rate", "Tax %", "MwSt.", "MwSt", "MwSt. %",
-            "USt.", "USt", "Steuersatz", "MWST", "TVA", "Taux TVA", "TVA %", "Taux",
-        ], kind="percent"),  # fmt: skip
+        default=None, json_schema_extra=_hints("item.tax_rate", kind="percent")
     )
 
 
@@ -113,95 +170,31 @@ class Invoice(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    invoice_number: str = Field(
-        json_schema_extra=_hints([
-            "Invoice No", "Invoice No.", "Invoice #", "Invoice Number", "Invoice", "Bill No",
-            "Rechnungsnummer", "Rechnung Nr.", "Rechnungs-Nr.", "Rechnung Nr", "Re-Nr.",
-            "Rechnung", "Facture n°", "N° de facture", "Numéro de facture", "Facture N°",
-            "Facture",
-        ], kind="identifier"),  # fmt: skip
-    )
-    issue_date: date = Field(
-        json_schema_extra=_hints([
-            "Invoice date", "Date of issue", "Issue date", "Date", "Dated", "Rechnungsdatum",
-            "Datum", "Ausstellungsdatum", "Date de facture", "Date de facturation",
-            "Date d'émission",
-        ]),  # fmt: skip
-    )
-    due_date: date | None = Field(
-        default=None,
-        json_schema_extra=_hints([
-            "Due date", "Payment due", "Due", "Due by", "Pay by", "Fällig am", "Fälligkeit",
-            "Fälligkeitsdatum", "Zahlbar bis", "Échéance", "Date d'échéance", "À payer avant",
-        ]),  # fmt: skip
-    )
+    invoice_number: str = Field(json_schema_extra=_hints("invoice_number", kind="identifier"))
+    issue_date: date = Field(json_schema_extra=_hints("issue_date"))
+    due_date: date | None = Field(default=None, json_schema_extra=_hints("due_date"))
     seller: Party | None = Field(
-        default=None,
-        json_schema_extra=_hints([
-            "From", "Seller", "Supplier", "Vendor", "Sold by", "Issued by", "Verkäufer",
-            "Rechnungssteller", "Lieferant", "Absender", "Vendeur", "Fournisseur", "Émetteur",
-            "Prestataire",
-        ], kind="party", role="seller"),  # fmt: skip
+        default=None, json_schema_extra=_hints("seller", kind="party", role="seller")
     )
     buyer: Party | None = Field(
-        default=None,
-        json_schema_extra=_hints([
-            "Bill to", "Billed to", "Invoice to", "Sold to", "Customer", "Buyer", "Client",
-            "Kunde", "Rechnungsempfänger", "Empfänger", "Käufer", "Rechnungsadresse",
-            "Facturé à", "Facturer à", "Adresse de facturation", "Destinataire", "Acheteur",
-        ], kind="party", role="buyer"),  # fmt: skip
+        default=None, json_schema_extra=_hints("buyer", kind="party", role="buyer")
     )
     currency: str | None = Field(
-        default=None,
-        pattern=r"^[A-Z]{3}$",
-        json_schema_extra=_hints(["Currency", "Währung", "Devise", "Monnaie"], kind="currency"),
+        default=None, pattern=r"^[A-Z]{3}$", json_schema_extra=_hints("currency", kind="currency")
     )
     line_items: list[LineItem] = Field(default_factory=list, json_schema_extra={"x-table": True})
-    subtotal: Number | None = Field(
-        default=None,
-        json_schema_extra=_hints([
-            "Subtotal", "Sub-total", "Net total", "Total net", "Net amount", "Total excl. VAT",
-            "Total before tax", "Zwischensumme", "Zwischensumme netto", "Nettobetrag",
-            "Summe netto", "Nettosumme", "Gesamtbetrag netto", "Total HT", "Sous-total",
-            "Montant HT",
-        ]),  # fmt: skip
-    )
+    subtotal: Number | None = Field(default=None, json_schema_extra=_hints("subtotal"))
     tax_amount: Number | None = Field(
         default=None,
-        json_schema_extra=_hints(
-            [
-                "Total VAT", "VAT total", "VAT amount", "Tax amount", "Total tax", "Tax total",
-                "MwSt. gesamt", "MwSt.-Betrag", "Umsatzsteuer gesamt", "Steuerbetrag",
-                "Summe MwSt.", "Total TVA", "Montant TVA", "Montant de la TVA",
-            ],
-            sum_aliases=[
-                "VAT", "Tax", "Sales tax", "MwSt.", "zzgl. MwSt.", "inkl. MwSt.", "USt.",
-                "zzgl. USt.", "Umsatzsteuer", "MWST", "TVA", "IVA",
-            ],
-        ),  # fmt: skip
+        json_schema_extra=_hints("tax_amount", sum_aliases=_sum_aliases("tax_amount/sum")),
     )
-    total: Number = Field(
-        json_schema_extra=_hints([
-            "Total", "Total due", "Amount due", "Balance due", "Grand total", "Total amount",
-            "Invoice total", "Total incl. VAT", "Gesamtbetrag", "Rechnungsbetrag", "Gesamtsumme",
-            "Endbetrag", "Summe brutto", "Bruttobetrag", "Zu zahlen", "Total TTC",
-            "Montant TTC", "Net à payer", "Montant total", "Total à payer",
-        ]),  # fmt: skip
-    )
+    total: Number = Field(json_schema_extra=_hints("total"))
     payment_terms: str | None = Field(
         default=None,
         json_schema_extra=_hints(
-            [
-                "Payment terms", "Terms", "Terms of payment", "Zahlungsbedingungen",
-                "Zahlungsziel", "Conditions de paiement", "Modalités de paiement",
-                "Conditions de règlement",
-            ],
-            kind="sentence",
-            patterns=[
-                r"(?P<value>\b(?:Zahlbar|Payable|Payment (?:is )?due|Paiement|Net \d+)\b[^.\n]*\.)",
-            ],
-        ),  # fmt: skip
+            "payment_terms", kind="sentence", patterns=[PAYMENT_TERMS_PATTERN]
+        ),
     )
     iban: str | None = Field(
-        default=None, json_schema_extra=_hints(["IBAN"], kind="iban")
+        default=None, json_schema_extra={"x-aliases": ["IBAN"], "x-kind": "iban"}
     )

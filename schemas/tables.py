@@ -8,8 +8,9 @@ expanded view (every grid position filled, a spanned cell's text repeated) and t
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from schemas.errors import ErrorRecord
 from schemas.geometry import BBox
@@ -29,7 +30,7 @@ class TableKind(str, Enum):
     CHART = "chart"  # the data table inside a div.chart block
 
 
-class TableCell(BaseModel):
+class GridCell(BaseModel):
     """One cell at its anchor position (0-based row and column of the expanded grid)."""
 
     model_config = ConfigDict(frozen=True)
@@ -59,6 +60,11 @@ class Table(BaseModel):
 
     id: str = Field(description="The block id of the (first) source, or a generated id.")
     kind: TableKind = TableKind.TABLE
+    parent: str | None = Field(
+        default=None,
+        description="Id of the table in whose cell this one is nested (its text is also kept "
+        "flattened in that cell).",
+    )
     n_rows: int = Field(ge=0)
     n_cols: int = Field(ge=0)
     header_rows: int = Field(default=0, ge=0, description="Leading rows that form the header.")
@@ -68,13 +74,9 @@ class Table(BaseModel):
         description="Unique column names: header texts per column, multi-row headers joined "
         "'Group / Sub', empty names 'col_N' (1-based), repeats suffixed '_2', '_3', ...",
     )
-    cells: list[TableCell] = Field(default_factory=list)
+    cells: list[GridCell] = Field(default_factory=list)
     caption: str | None = None
     sources: list[TableSource] = Field(default_factory=list)
-    nested: list["Table"] = Field(
-        default_factory=list, description="Tables found inside cells (their text is also kept "
-        "flattened in the outer cell)."
-    )
     errors: list[ErrorRecord] = Field(default_factory=list)
 
     @property
@@ -90,3 +92,11 @@ class Table(BaseModel):
     @property
     def body_rows(self) -> int:
         return self.n_rows - self.header_rows
+
+
+_CELLS = TypeAdapter(list[GridCell])
+
+
+def cells_from_dicts(cells: list[dict[str, Any]]) -> list[GridCell]:
+    """Validate many cells in one call (much faster than one model at a time)."""
+    return _CELLS.validate_python(cells)

@@ -1,0 +1,132 @@
+"""A party's printed block -> name and address lines, also when its lines were joined by spaces.
+
+Steps: contact details (``Tel.``, ``Fax``, e-mail, web) are dropped; the text is cut into chunks
+at line breaks, inline separators (`` · ``, `` | ``, `` • ``) and ``", "``. The name is the
+first chunk up to and including a legal form (``GmbH``, ``SARL``, ``Ltd``, ``AG``, ...), else up
+to the first word holding a digit or a street word, else the whole first chunk when more chunks
+follow. Every other piece is cut into address lines: a country name at the end is a line of its
+own; so is the postcode with its town: a UK postcode with the one word before it (the post
+town), or a 4-5 digit postcode followed by a capitalised word and what follows. What precedes is
+the street line.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTACT = re.compile(
+    r"\b(?:Tel|Telefon|Phone|Fax|Mobil|Mobile|Mob|Handy|T|F)\b\.?\s*:?\s*\+?[\d(][\d\s()/+\-.]{4,}"
+    r"|\S+@\S+\.\w+|(?:https?://|www\.)\S+"
+)
+_CHUNK = re.compile(r"\n|\s+[·|•]\s+|,\s+")
+_LEGAL_FORM = re.compile(
+    r"(?<!\w)(?:GmbH\s*&\s*Co\.?\s*KG|gGmbH|GmbH|KGaA|AG|KG|OHG|UG(?:\s*\(haftungsbeschränkt\))?"
+    r"|e\.\s?K\.|e\.\s?V\.|SARL|S\.A\.R\.L\.|SASU|SAS|S\.A\.S\.|SA|S\.A\.|EURL|SNC|SCI|Sàrl"
+    r"|Ltd\.?|Limited|plc|PLC|LLP|LLC|Inc\.?|Corp\.?|B\.V\.|BV|N\.V\.|NV|S\.r\.l\.|Srl|S\.p\.A\."
+    r"|SpA|Oy|AB|ApS|A/S|GmbH\s*&\s*Co\.?)(?=[\s,]|$)"
+)
+_STREET_WORD = re.compile(
+    r"(?i)\S*(?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|damm|ufer|chaussee)\b"
+    r"|\b(?:rue|avenue|av\.|boulevard|bd|chemin|place|allée|impasse|quai|route|via|viale|calle)\b"
+)
+_COUNTRY_NAMES = (
+    "United Kingdom|UK|Great Britain|England|Scotland|Wales|Deutschland|Germany|Allemagne|"
+    "France|Frankreich|Switzerland|Schweiz|Suisse|Svizzera|Austria|Österreich|Autriche|"
+    "Belgium|Belgique|België|Belgien|Netherlands|Nederland|Niederlande|Pays-Bas|Luxembourg|"
+    "Luxemburg|Italy|Italia|Italien|Italie|Spain|España|Spanien|Espagne|Portugal|Ireland|"
+    "Irland|Denmark|Danmark|Dänemark|Sweden|Sverige|Schweden|Norway|Norge|Finland|Suomi|"
+    "Poland|Polska|Polen|Pologne|Czechia|Czech Republic|Tschechien|Liechtenstein|Monaco|USA|"
+    "United States|United States of America|Canada"
+)
+#: Country names (EN/DE/FR and own), longest first.
+_COUNTRIES = sorted(_COUNTRY_NAMES.split("|"), key=len, reverse=True)
+_ONE_WORD_COUNTRIES = frozenset(c for c in _COUNTRIES if " " not in c)
+_MORE_WORD_COUNTRIES = tuple(c for c in _COUNTRIES if " " in c)
+_UK_POSTCODE = re.compile(r"(\S+\s+)?\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+_POSTCODE = re.compile(r"(?<!\S)(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\W\d_]")
+
+
+def contact_free(text: str) -> str:
+    """``text`` without phone/fax numbers, e-mail addresses and web addresses."""
+    return _CONTACT.sub(" ", text)
+
+
+def split_party(text: str) -> tuple[str | None, list[str]]:
+    """``(name, address lines)`` of a party's text (see the module docstring)."""
+    chunks = [c.strip(" ,;") for c in _CHUNK.split(contact_free(text))]
+    chunks = [c for c in chunks if c]
+    if not chunks:
+        return None, []
+    name, rest = _name(chunks[0], more=len(chunks) > 1)
+    lines: list[str] = []
+    for piece in ([rest] if rest else []) + chunks[1:]:
+        lines.extend(address_lines(piece))
+    return name, lines
+
+
+def _name(chunk: str, *, more: bool) -> tuple[str | None, str]:
+    legal = _LEGAL_FORM.search(chunk)
+    if legal is not None:
+        return chunk[: legal.end()].strip(), chunk[legal.end() :].strip()
+    for word in re.finditer(r"\S+", chunk):
+        if any(ch.isdigit() for ch in word.group(0)) or _STREET_WORD.match(chunk, word.start()):
+            head = chunk[: word.start()].strip()
+            return (head or None), chunk[word.start() :].strip()
+    return (chunk, "") if more else (None, chunk)
+
+
+def address_lines(text: str) -> list[str]:
+    """Street, postcode-and-town and country lines of one address piece."""
+    text = " ".join(text.split())
+    country = country_at_end(text)
+    tail: list[str] = []
+    if country is not None and len(country) < len(text):
+        tail, text = [country], text[: -len(country)].strip(" ,")
+    elif country is not None:
+        return [text]
+    for finder in (_uk, _continental):
+        cut = finder(text)
+        if cut is not None:
+            street, town = text[:cut].strip(" ,"), text[cut:].strip(" ,")
+            return [part for part in (street, town) if part] + tail
+    return ([text] if text else []) + tail
+
+
+def _uk(text: str) -> int | None:
+    matches = list(_UK_POSTCODE.finditer(text))
+    return matches[-1].start() if matches and matches[-1].end() == len(text) else None
+
+
+def _continental(text: str) -> int | None:
+    matches = [m for m in _POSTCODE.finditer(text) if text[m.end() - 1].isupper()]
+    return matches[-1].start() if matches else None
+
+
+def postal_line(line: str) -> bool:
+    """True for a line with a postcode and town, or a country name."""
+    line = " ".join(line.split())
+    return (
+        country_at_end(line) is not None or _uk(line) is not None or _continental(line) is not None
+    )
+
+
+def has_postal_part(text: str) -> bool:
+    """True when ``text`` holds, anywhere, a postcode followed by a town or a country name."""
+    text = " ".join(text.split())
+    words = {w.strip(",.;") for w in text.split()}
+    return bool(
+        words & _ONE_WORD_COUNTRIES
+        or any(c in text for c in _MORE_WORD_COUNTRIES)
+        or _UK_POSTCODE.search(text)
+        or _continental(text)
+    )
+
+
+def country_at_end(text: str) -> str | None:
+    """The country name that ``text`` ends with (a whole word), or ``None``."""
+    for country in _COUNTRIES:
+        if text.endswith(country) and (
+            len(text) == len(country) or text[-len(country) - 1].isspace()
+        ):
+            return country
+    return None

@@ -1,0 +1,127 @@
+"""Chosen values -> the schema's object, validated by the schema's own pydantic model.
+
+Values are placed by path into nested dicts (``seller.name``), items into the table's list.
+Validation errors become :class:`~schemas.errors.ErrorRecord` s with the field's JSON path
+(``$.issue_date``): ``FIELD_MISSING`` for a required value that is absent, ``FIELD_INVALID`` for
+anything else; an invalid value is dropped and the rest validated again, so ``data`` keeps every
+good value. ``data`` is JSON-ready either way (ISO dates, amounts as numbers).
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from postprocess.extract.schema_spec import SchemaSpec
+from schemas.errors import ErrorCode, ErrorRecord, Severity
+from schemas.invoice import decimal_to_number
+from schemas.user_schemas import ModelClass, validate_model
+
+
+def nest(
+    spec: SchemaSpec, values: dict[str, Any], items: dict[str, list[dict[str, Any]]]
+) -> dict[str, Any]:
+    """Nested data from values by dotted path and item lists by table path."""
+    data: dict[str, Any] = {}
+    for fspec in spec.fields:
+        _put(data, fspec.path, values.get(fspec.path))
+    for obj in spec.objects:
+        sub = {f.path.split(".")[-1]: values.get(f.path) for f in obj.fields}
+        _put(data, obj.path, sub if any(v is not None for v in sub.values()) else None)
+    for table in spec.tables:
+        rows = [
+            {c.path: row.get(c.name) for c in table.columns} for row in items.get(table.path, [])
+        ]
+        _put(data, table.path, rows)
+    return data
+
+
+def validate(
+    model: ModelClass, data: dict[str, Any], reported: set[str]
+) -> tuple[dict[str, Any], bool, list[ErrorRecord]]:
+    """``(JSON-ready data, valid, errors)``; ``reported`` paths already have a FIELD_MISSING."""
+    errors: list[ErrorRecord] = []
+    for _ in range(3):
+        dumped, problems = validate_model(model, data)
+        if dumped is not None:
+            return jsonable(dumped), True, errors
+        dropped = False
+        for problem in problems:
+            path = _path(problem.loc)
+            missing = problem.kind == "missing"
+            if path not in reported:  # a dropped value's field is reported once
+                errors.append(
+                    ErrorRecord(
+                        code=ErrorCode.FIELD_MISSING if missing else ErrorCode.FIELD_INVALID,
+                        message=f"{path}: {problem.message}",
+                        path=f"$.{path}",
+                    )
+                )
+                reported.add(path)
+            dropped |= not missing and _drop(data, problem.loc)
+        if not dropped:
+            break
+    return jsonable(data), False, errors
+
+
+def jsonable(value: Any) -> Any:
+    """Decimals -> numbers (whatever the schema's own serialiser), dates -> ISO strings, enums ->
+    their values, recursively: ``data`` is JSON-ready for every schema."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return decimal_to_number(value)
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return jsonable(value.value)
+    return value
+
+
+def missing_error(path: str, required: bool) -> ErrorRecord:
+    """A FIELD_MISSING record: an error for a required field, a note for an optional one."""
+    return ErrorRecord(
+        code=ErrorCode.FIELD_MISSING,
+        severity=Severity.ERROR if required else Severity.INFO,
+        message=f"{path}: {'required field' if required else 'field'} not found in the document",
+        path=f"$.{path}",
+    )
+
+
+def _put(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, leaf = path.split(".")
+    node = data
+    for part in parents:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    node[leaf] = value
+
+
+def _drop(data: Any, loc: tuple[int | str, ...]) -> bool:
+    """Set the value at ``loc`` to None (the field's error is reported); True when changed."""
+    node = data
+    for part in loc[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    last = loc[-1] if loc else None
+    if isinstance(node, dict) and last in node and node[last] is not None:
+        node[last] = None
+        return True
+    return False
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

@@ -1,0 +1,159 @@
+"""Arithmetic cross-checks of extracted amounts, each reported with its outcome.
+
+Fields are found by role (``x-role``, else the field name): top level ``subtotal``,
+``tax_amount``, ``total``; item columns ``quantity``, ``unit_price``, ``amount``, ``tax_rate``.
+
+- per item: ``amount = round_half_up(quantity × unit_price, 2)`` within ``line_tolerance``;
+- ``subtotal = Σ amount`` over the items, within ``total_tolerance``;
+- ``tax_amount = Σ round_half_up(Σ amount at that rate × rate / 100, 2)`` over the rates;
+- ``total = subtotal + tax_amount``; in a schema with neither, ``total = Σ amount``.
+
+A check whose inputs are missing is reported skipped (``passed=None``); per-item checks only
+for items that have an amount.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from postprocess.extract.schema_spec import FieldSpec, SchemaSpec
+from schemas.extraction import CheckResult, ExtractOptions
+
+_CENT = Decimal("0.01")
+
+
+def run_checks(
+    values: dict[str, Any], items: list[dict[str, Any]], spec: SchemaSpec, options: ExtractOptions
+) -> list[CheckResult]:
+    """The checks above on top-level ``values`` (by path) and ``items`` (by column name)."""
+    top = {_role(f): f.path for f in spec.fields}
+    table = spec.tables[0] if spec.tables else None
+    cols = {_role(f): f.name for f in table.columns} if table else {}
+    prefix = table.path if table else ""
+    checks: list[CheckResult] = []
+    amounts: list[Decimal | None] = []
+    for i, item in enumerate(items):
+        amount = _dec(item.get(cols.get("amount", "")))
+        amounts.append(amount)
+        if amount is None:
+            continue
+        qty, price = (
+            _dec(item.get(cols.get("quantity", ""))),
+            _dec(item.get(cols.get("unit_price", ""))),
+        )
+        expected = _round(qty * price) if qty is not None and price is not None else None
+        checks.append(
+            _check(
+                f"{prefix}[{i}].amount = quantity × unit_price",
+                expected,
+                amount,
+                options.line_tolerance,
+                [f"{prefix}[{i}].{cols.get(k, k)}" for k in ("amount", "quantity", "unit_price")],
+            )
+        )
+    subtotal, tax, total = (
+        _dec(values.get(top.get(k, ""))) for k in ("subtotal", "tax_amount", "total")
+    )
+    lines_sum = sum(amounts, Decimal(0)) if amounts and None not in amounts else None
+    if "subtotal" in top and table is not None and items:
+        checks.append(
+            _check(
+                f"subtotal = Σ {prefix}.amount",
+                lines_sum,
+                subtotal,
+                options.total_tolerance,
+                [top["subtotal"], f"{prefix}[].amount"],
+            )
+        )
+    if "tax_amount" in top and table is not None and items and "tax_rate" in cols:
+        checks.append(
+            _check(
+                "tax_amount = Σ per rate round(base × rate)",
+                _tax(items, cols),
+                tax,
+                options.total_tolerance,
+                [top["tax_amount"], f"{prefix}[].tax_rate"],
+            )
+        )
+    if "total" in top and "subtotal" not in top and "tax_amount" not in top and table and items:
+        checks.append(
+            _check(
+                f"total = Σ {prefix}.amount",
+                lines_sum,
+                total,
+                options.total_tolerance,
+                [top["total"], f"{prefix}[].amount"],
+            )
+        )
+    if "total" in top and ("subtotal" in top or "tax_amount" in top):
+        expected = subtotal + tax if subtotal is not None and tax is not None else None
+        checks.append(
+            _check(
+                "total = subtotal + tax_amount",
+                expected,
+                total,
+                options.total_tolerance,
+                [top.get("total", ""), top.get("subtotal", ""), top.get("tax_amount", "")],
+            )
+        )
+    return checks
+
+
+def _tax(items: list[dict[str, Any]], cols: dict[str, str]) -> Decimal | None:
+    bases: dict[Decimal, Decimal] = defaultdict(Decimal)
+    for item in items:
+        rate, amount = _dec(item.get(cols["tax_rate"])), _dec(item.get(cols.get("amount", "")))
+        if rate is None or amount is None:
+            return None
+        bases[rate] += amount
+    return sum((_round(base * rate / 100) for rate, base in bases.items()), Decimal(0))
+
+
+def _check(
+    name: str, expected: Decimal | None, actual: Decimal | None, tolerance: float, paths: list[str]
+) -> CheckResult:
+    if expected is None or actual is None:
+        return CheckResult(
+            name=name,
+            passed=None,
+            tolerance=tolerance,
+            paths=paths,
+            expected=_float(expected),
+            actual=_float(actual),
+            message="skipped: an input is missing",
+        )
+    passed = abs(expected - actual) <= Decimal(str(tolerance))
+    message = "ok" if passed else f"off by {actual - expected}"
+    return CheckResult(
+        name=name,
+        passed=passed,
+        expected=float(expected),
+        actual=float(actual),
+        tolerance=tolerance,
+        paths=paths,
+        message=message,
+    )
+
+
+def _role(fspec: FieldSpec) -> str:
+    return fspec.role or fspec.name
+
+
+def _dec(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, (int, float)):
+        return Decimal(str(value))
+    return None
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def _float(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None

@@ -1,0 +1,72 @@
+"""Pick one value per field from its candidates; derive the currency from the amounts.
+
+The candidate with the highest confidence wins; among equals, the first in reading order. When
+an equally confident candidate disagrees, the field gets a ``FIELD_CONFLICT`` warning (the first
+is kept). A ``currency`` field with no labelled value takes the currency most often printed with
+the chosen amounts and item cells (``€`` -> EUR, ``£`` -> GBP, ``CHF``, ...) at 0.8, or the most
+frequent currency mark on the page at 0.6.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from postprocess.extract.candidates import Candidate, Source
+from postprocess.extract.document import DocView
+from postprocess.extract.normalise import currency_of
+from schemas.errors import ErrorCode, ErrorRecord, Severity
+from schemas.extraction import FieldRule
+
+AMOUNTS_CONFIDENCE = 0.8
+PAGE_CONFIDENCE = 0.6
+
+
+def choose(path: str, candidates: list[Candidate]) -> tuple[Candidate | None, list[ErrorRecord]]:
+    """The best candidate and any conflict warning (see the module docstring)."""
+    if not candidates:
+        return None, []
+    ranked = sorted(candidates, key=lambda c: (-c.confidence, c.order))
+    best = ranked[0]
+    rivals = {str(c.value) for c in ranked[1:] if c.confidence == best.confidence}
+    rivals.discard(str(best.value))
+    if not rivals:
+        return best, []
+    warning = ErrorRecord(
+        code=ErrorCode.FIELD_CONFLICT,
+        severity=Severity.WARNING,
+        path=f"$.{path}",
+        message=f"{path}: kept {best.value!s} ({best.raw!r}); "
+        f"also printed: {', '.join(sorted(rivals))}",
+    )
+    return best, [warning]
+
+
+def derive_currency(view: DocView, amounts: Iterable[Candidate]) -> Candidate | None:
+    """The currency of the chosen amounts, else the page's most frequent currency mark."""
+    counts: Counter[str] = Counter()
+    sources: dict[str, Source] = {}
+    for cand in amounts:
+        code = currency_of(cand.raw)
+        if code is not None:
+            counts[code] += 1
+            if cand.sources:
+                sources.setdefault(code, cand.sources[0])
+    confidence = AMOUNTS_CONFIDENCE
+    if not counts:
+        confidence = PAGE_CONFIDENCE
+        for page, block in view.text_blocks():
+            code = currency_of(block.text)
+            if code is not None:
+                counts[code] += 1
+                sources.setdefault(code, Source(page, block.id, block.bbox_page, block.text))
+    if not counts:
+        return None
+    (code, n), *others = counts.most_common()
+    if others and others[0][1] == n:
+        confidence *= 0.5
+    source = sources.get(code)
+    if source is None:
+        return Candidate(code, code, FieldRule.DERIVED, confidence, (0, 0))
+    return Candidate(code, source.text, FieldRule.DERIVED, confidence, (source.page or 0, 0),
+                     sources=[source])  # fmt: skip

@@ -1,0 +1,128 @@
+"""A document prepared once for extraction: pages, tables (joined), form pairs, text pieces.
+
+Input is either pages of blocks (page ``n`` is the ``n``-th list) or a ``DocumentResult`` (its
+pages' own numbers). Boxes are the blocks' page-frame boxes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from postprocess.extract.form_text import TEXT_KINDS, block_pieces
+from postprocess.extract.segments import Piece
+from postprocess.forms import extract_form
+from postprocess.tables import expand_grid, join_tables, tables_from_blocks
+from schemas.blocks import Block, BlockKind
+from schemas.forms import Checkbox, KeyValue
+from schemas.geometry import BBox
+from schemas.results import DocumentResult
+from schemas.tables import Table
+
+Pages = Sequence[Sequence[Block]] | DocumentResult
+#: Blocks whose text may hold labelled values (headings too: "Rechnung Nr. 2025-001").
+LABEL_KINDS = TEXT_KINDS | {BlockKind.TITLE, BlockKind.HEADING}
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    """A piece of a block's text (a segment, or a ``Key: value`` piece of one)."""
+
+    page: int
+    block: Block
+    start: int
+    end: int
+    keyed: bool
+
+    @property
+    def text(self) -> str:
+        return self.block.text[self.start : self.end]
+
+
+@dataclass
+class DocView:
+    """One document read for extraction: its pages, joined tables, form pairs and text pieces."""
+
+    pages: list[tuple[int, list[Block]]]
+    tables: list[Table] = field(default_factory=list)
+    pairs: list[KeyValue] = field(default_factory=list)
+    checkboxes: list[Checkbox] = field(default_factory=list)
+    pieces: list[TextPiece] = field(default_factory=list)
+    blocks: dict[str, tuple[int, Block]] = field(default_factory=dict)
+    cut: dict[str, list[Piece]] = field(default_factory=dict)  # block id -> its text pieces
+    _grids: dict[int, tuple[Table, list[list[str]]]] = field(default_factory=dict, repr=False)
+
+    def grid(self, table: Table) -> list[list[str]]:
+        """The table's expanded grid, computed once per table."""
+        cached = self._grids.get(id(table))
+        if cached is None or cached[0] is not table:
+            cached = self._grids[id(table)] = (table, expand_grid(table))
+        return cached[1]
+
+    def text_blocks(self) -> list[tuple[int, Block]]:
+        """Text blocks of every page in reading order."""
+        return [
+            (n, b) for n, blocks in self.pages for b in blocks if b.kind in TEXT_KINDS and b.text
+        ]
+
+    def page_extent(self, page: int) -> BBox | None:
+        """The union of the page's block boxes: where its content lies."""
+        boxes = [
+            b.bbox_page for n, blocks in self.pages if n == page for b in blocks if b.bbox_page
+        ]
+        if not boxes:
+            return None
+        return BBox(
+            x1=min(b.x1 for b in boxes),
+            y1=min(b.y1 for b in boxes),
+            x2=max(b.x2 for b in boxes),
+            y2=max(b.y2 for b in boxes),
+        )
+
+
+def page_list(document: Pages) -> list[tuple[int, list[Block]]]:
+    """``(page number, blocks)`` for either input shape."""
+    if isinstance(document, DocumentResult):
+        return [(p.page_number, list(p.blocks)) for p in document.pages]
+    return [(n, list(blocks)) for n, blocks in enumerate(document, start=1)]
+
+
+def build_view(
+    document: Pages, *, join: bool = True, known_key: Callable[[str], bool] | None = None
+) -> DocView:
+    """Read every page's tables, form pairs and text pieces once."""
+    view = DocView(pages=page_list(document))
+    tables: list[Table] = []
+    for number, blocks in view.pages:
+        page_tables = tables_from_blocks(blocks, page_number=number)
+        tables.extend(page_tables)
+        cut = {
+            b.id: block_pieces(b.text, known_key)
+            for b in blocks
+            if b.kind in LABEL_KINDS and b.text
+        }
+        view.cut.update(cut)
+        form = extract_form(
+            blocks, page_number=number, tables=page_tables, known_key=known_key, cut=cut
+        )
+        view.pairs.extend(form.pairs)
+        view.checkboxes.extend(form.checkboxes)
+        for block in blocks:
+            view.blocks[block.id] = (number, block)
+            for piece in cut.get(block.id, ()):
+                lo = piece.value_start if piece.key_start is None else piece.key_start
+                lo, hi = _strip(block.text, lo, piece.value_end)
+                if hi > lo:
+                    view.pieces.append(
+                        TextPiece(number, block, lo, hi, piece.key_start is not None)
+                    )
+    view.tables = join_tables(tables) if join else tables
+    return view
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

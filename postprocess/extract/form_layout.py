@@ -1,0 +1,178 @@
+"""Rules ``table``, ``box`` and ``spatial``: pairs read from the layout rather than a colon.
+
+- ``table``: each row of a two-column table without a header row whose first cell is text
+  (not a number) is ``label -> value``. Cell boxes are estimated: rows share the table's height
+  equally, the two columns its width.
+- ``box``: a label printed above a drawn box, both read as one block: a block at least
+  ``BOX_LINES`` typical line heights tall, at most 8 words, no colon, whose trailing words look
+  like a value (a digit, an e-mail, a code of up to 3 capitals) after a leading label. The label's
+  box is estimated as the top third of the block, the value's as the rest.
+- ``spatial``: a short label block (at most 5 words, not a number) and an unused value block
+  nearest to its right on the same line (vertical overlap at least half the lower height, gap
+  under ``RIGHT_GAP`` line heights), else nearest below in the same column (left edges within
+  one line height or half the narrower width shared, gap under ``BELOW_GAP`` line heights). A
+  label without a colon pairs only with a value block that holds a digit or is taller than it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from postprocess.extract.boxes import horizontal_overlap, line_height, vertical_overlap
+from postprocess.extract.form_text import TEXT_KINDS
+from postprocess.extract.labels import norm_key
+from postprocess.extract.table_headers import is_numeric
+from postprocess.tables import table_records
+from schemas.blocks import Block
+from schemas.forms import KeyValue, PairRule
+from schemas.geometry import BBox
+from schemas.tables import Table
+
+BOX_LINES = 2.0
+RIGHT_GAP = 12.0
+BELOW_GAP = 2.5
+_DIGIT = re.compile(r"\d")
+_VALUE_TOKEN = re.compile(r"\d|@|^[A-Z]{1,3}$")
+
+
+def table_pairs(tables: list[Table], page: int) -> list[KeyValue]:
+    """Label/value rows of two-column tables without a header."""
+    pairs: list[KeyValue] = []
+    for table in tables:
+        if table.n_cols != 2 or table.header_rows or table.n_rows == 0:
+            continue
+        box = table.bbox
+        for r, record in enumerate(table_records(table, skip_empty=False)):
+            key, value = record[table.columns[0]], record[table.columns[1]]
+            if not key or is_numeric(key):
+                continue
+            pairs.append(
+                KeyValue(
+                    key=key,
+                    value=value,
+                    norm_key=norm_key(key.rstrip(":")),
+                    page=page,
+                    rule=PairRule.TABLE,
+                    key_bbox=_cell_box(box, table.n_rows, r, 0),
+                    value_bbox=_cell_box(box, table.n_rows, r, 1),
+                    estimated_boxes=True,
+                    key_block_id=table.sources[0].block_id,
+                    value_block_id=table.sources[0].block_id,
+                )
+            )
+    return pairs
+
+
+def box_pairs(blocks: list[Block], page: int, used: set[str]) -> list[KeyValue]:
+    """Label-above-box blocks (see the module docstring)."""
+    pairs: list[KeyValue] = []
+    line = line_height(blocks)
+    for block in blocks:
+        box, words = block.bbox_page, block.text.split()
+        if (
+            block.id in used
+            or block.kind not in TEXT_KINDS
+            or box is None
+            or box.height < BOX_LINES * line
+            or not 2 <= len(words) <= 8
+            or ":" in block.text
+        ):
+            continue
+        split = len(words)
+        while split > 1 and _VALUE_TOKEN.search(words[split - 1]):
+            split -= 1
+        if split == len(words) or not any(ch.isalpha() for ch in " ".join(words[:split])):
+            continue
+        key, value = " ".join(words[:split]), " ".join(words[split:])
+        cut = box.y1 + box.height / 3
+        pairs.append(
+            KeyValue(
+                key=key,
+                value=value,
+                norm_key=norm_key(key),
+                page=page,
+                rule=PairRule.BOX,
+                key_bbox=BBox(x1=box.x1, y1=box.y1, x2=box.x2, y2=cut),
+                value_bbox=BBox(x1=box.x1, y1=cut, x2=box.x2, y2=box.y2),
+                estimated_boxes=True,
+                key_block_id=block.id,
+                value_block_id=block.id,
+            )
+        )
+        used.add(block.id)
+    return pairs
+
+
+def spatial_pairs(blocks: list[Block], page: int, used: set[str]) -> list[KeyValue]:
+    """Label blocks paired with the nearest value block right of them or below them."""
+    line = line_height(blocks)
+    free = [b for b in blocks if b.id not in used and b.kind in TEXT_KINDS and b.bbox_page]
+    pairs: list[KeyValue] = []
+    for label in free:
+        if label.id in used or not _is_label(label.text):
+            continue
+        value = _nearest(label, [b for b in free if b.id not in used and b is not label], line)
+        if value is None:
+            continue
+        key = label.text.strip().rstrip(":").strip()
+        pairs.append(
+            KeyValue(
+                key=key,
+                value=value.text,
+                norm_key=norm_key(key),
+                page=page,
+                rule=PairRule.SPATIAL,
+                key_bbox=label.bbox_page,
+                value_bbox=value.bbox_page,
+                key_block_id=label.id,
+                value_block_id=value.id,
+            )
+        )
+        used.update((label.id, value.id))
+    return pairs
+
+
+def _is_label(text: str) -> bool:
+    text = text.strip()
+    return 0 < len(text.split()) <= 5 and any(c.isalpha() for c in text) and not is_numeric(text)
+
+
+def _nearest(label: Block, candidates: list[Block], line: float) -> Block | None:
+    lb = label.bbox_page
+    assert lb is not None
+    colon = label.text.rstrip().endswith(":")
+    right, below = [], []
+    for cand in candidates:
+        cb = cand.bbox_page
+        assert cb is not None
+        if cand.text.rstrip().endswith(":") or not (colon or _value_like(cand, lb)):
+            continue
+        if vertical_overlap(lb, cb) >= 0.5 and 0 <= cb.x1 - lb.x2 + 1 <= RIGHT_GAP * line:
+            right.append((cb.x1 - lb.x2, cand))
+        elif 0 <= cb.y1 - lb.y2 + 1 <= BELOW_GAP * line and (
+            abs(cb.x1 - lb.x1) <= line or horizontal_overlap(lb, cb) >= 0.5
+        ):
+            below.append((cb.y1 - lb.y2, cand))
+    for options in (right, below):
+        if options:
+            return min(options, key=lambda item: item[0])[1]
+    return None
+
+
+def _value_like(cand: Block, label_box: BBox) -> bool:
+    box = cand.bbox_page
+    return _DIGIT.search(cand.text) is not None or (
+        box is not None and box.height > label_box.height * 1.2
+    )
+
+
+def _cell_box(box: BBox | None, n_rows: int, row: int, col: int) -> BBox | None:
+    if box is None:
+        return None
+    h, w = box.height / n_rows, box.width / 2
+    return BBox(
+        x1=box.x1 + col * w,
+        y1=box.y1 + row * h,
+        x2=box.x1 + (col + 1) * w,
+        y2=box.y1 + (row + 1) * h,
+    )

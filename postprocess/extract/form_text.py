@@ -1,0 +1,140 @@
+"""Rules ``colon`` and ``checkbox``: pairs and check boxes written inside one block's text.
+
+A segment (see :mod:`.segments`) holding check-box marks is a group: its key (or, without one,
+the nearest heading above, numbering stripped: ``"4. Declaration"`` -> ``Declaration``) names
+the group, each mark and its label is a :class:`Checkbox`, and one ``checkbox`` pair lists the
+checked labels. Any other ``Key: value`` piece is a ``colon`` pair; a ``Key:`` with nothing
+after it is held back (``empty``) so that the spatial rule may find its value in another block.
+Boxes are estimated from character offsets (:func:`.boxes.estimate_sub_box`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from postprocess.extract.boxes import estimate_sub_box
+from postprocess.extract.form_marks import find_marks, has_marks
+from postprocess.extract.labels import norm_key
+from postprocess.extract.segments import Piece, pieces, segments
+from schemas.blocks import Block, BlockKind
+from schemas.forms import Checkbox, KeyValue, PairRule
+
+_NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.|[IVX]+\.)\s+")
+TEXT_KINDS = frozenset(
+    {BlockKind.PARAGRAPH, BlockKind.OTHER, BlockKind.ADDRESS, BlockKind.LIST, BlockKind.CAPTION}
+)
+
+
+@dataclass
+class TextPairs:
+    """What the text rules found on a page and which blocks they used up."""
+
+    pairs: list[KeyValue] = field(default_factory=list)
+    checkboxes: list[Checkbox] = field(default_factory=list)
+    used: set[str] = field(default_factory=set)
+    empty: list[KeyValue] = field(default_factory=list)  # "Key:" with nothing after it
+
+
+def block_pieces(text: str, known: Callable[[str], bool] | None = None) -> list[Piece]:
+    """The ``Key: value`` pieces of every segment of a block's text, in order."""
+    return [p for start, end in segments(text) for p in pieces(text, start, end, known)]
+
+
+def text_pairs(
+    blocks: list[Block],
+    page: int,
+    known: Callable[[str], bool] | None = None,
+    cut: dict[str, list[Piece]] | None = None,
+) -> TextPairs:
+    """Colon pairs and check-box groups of every text block of one page.
+
+    ``cut`` may hold each block's :func:`block_pieces` (by block id), computed by the caller.
+    """
+    found = TextPairs()
+    heading: str | None = None
+    for block in blocks:
+        if block.kind in (BlockKind.TITLE, BlockKind.HEADING):
+            heading = _NUMBERING.sub("", block.text).strip() or None
+            continue
+        if block.kind not in TEXT_KINDS or not block.text:
+            continue
+        text = block.text
+        cut_block = cut.get(block.id) if cut is not None else None
+        for piece in cut_block if cut_block is not None else block_pieces(text, known):
+            if has_marks(text[piece.value_start : piece.value_end]):
+                _checkboxes(found, block, page, piece, heading)
+            elif piece.key_start is not None and piece.value(text):
+                found.pairs.append(_colon_pair(block, page, piece))
+                found.used.add(block.id)
+            elif piece.key_start is not None:  # "Name:" alone: its value may be a block nearby
+                found.empty.append(_colon_pair(block, page, piece))
+    return found
+
+
+def _colon_pair(block: Block, page: int, piece: Piece) -> KeyValue:
+    text, box = block.text, block.bbox_page
+    key = piece.key(text)
+    return KeyValue(
+        key=key,
+        value=piece.value(text),
+        norm_key=norm_key(key),
+        page=page,
+        rule=PairRule.COLON,
+        key_bbox=estimate_sub_box(box, text, piece.key_start or 0, piece.key_end or 0),
+        value_bbox=estimate_sub_box(
+            box, text, *_stripped(text, piece.value_start, piece.value_end)
+        ),
+        estimated_boxes=True,
+        key_block_id=block.id,
+        value_block_id=block.id,
+    )
+
+
+def _checkboxes(
+    found: TextPairs, block: Block, page: int, piece: Piece, heading: str | None
+) -> None:
+    text, box = block.text, block.bbox_page
+    group = piece.key(text) or heading
+    marks = find_marks(text, piece.value_start, piece.value_end)
+    if piece.key_start is None:
+        before = text[piece.value_start : marks[0].start].strip() if marks else ""
+        group = before.rstrip(":").strip() or group
+    for mark in marks:
+        found.checkboxes.append(
+            Checkbox(
+                group=group,
+                label=mark.label,
+                checked=mark.checked,
+                page=page,
+                bbox=estimate_sub_box(box, text, mark.start, mark.end),
+                block_id=block.id,
+            )
+        )
+    if group and marks:
+        checked = [m.label for m in marks if m.checked]
+        key_span = (piece.key_start, piece.key_end) if piece.key_start is not None else (0, 0)
+        found.pairs.append(
+            KeyValue(
+                key=group,
+                value=", ".join(checked),
+                norm_key=norm_key(group),
+                page=page,
+                rule=PairRule.CHECKBOX,
+                key_bbox=estimate_sub_box(box, text, *key_span),
+                value_bbox=estimate_sub_box(box, text, marks[0].start, marks[-1].end),
+                estimated_boxes=True,
+                key_block_id=block.id,
+                value_block_id=block.id,
+            )
+        )
+    found.used.add(block.id)
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

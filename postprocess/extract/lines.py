@@ -1,0 +1,153 @@
+"""Line items: the rows of the table whose header best matches an array field's column aliases.
+
+A column matches a field when its name (or the last part of a ``Group / Sub`` name), normalised,
+equals one of the field's aliases (score 1.0) or begins with one (``Prix unitaire HT`` for
+``Prix unitaire``, 0.8); each column and field are paired once, best scores first. The table
+with the highest total score and at least two matched columns wins (tables continued over pages
+are already joined). Per body row, each matched cell converts to its field's type. A row with no
+number in a matched numeric column is not an item: with a label that is a top-level alias
+(``Total``) and an amount, it is a candidate for that field; with only a description, it
+continues the previous item's description; else it is skipped. Cell boxes are estimated: the
+part's table box split equally into its rows and columns (:func:`.table_fields.cell_source`).
+
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from postprocess.extract.candidates import Candidate, Candidates
+from postprocess.extract.document import DocView
+from postprocess.extract.labels import AliasIndex, norm_key
+from postprocess.extract.normalise import parse_amount
+from postprocess.extract.schema_spec import FieldSpec, TableSpec
+from postprocess.extract.table_fields import cell_source
+from postprocess.extract.values import convert
+from schemas.extraction import ExtractOptions, FieldRule
+from schemas.tables import Table
+
+CELL_CONFIDENCE = 0.9
+SUMMARY_CONFIDENCE = 0.85
+_NUMERIC = ("number", "integer")
+
+
+@dataclass
+class Items:
+    """The chosen table, its column mapping, the items and candidates from summary rows."""
+
+    table: Table
+    columns: dict[int, tuple[FieldSpec, float]]
+    rows: list[dict[str, Candidate]] = field(default_factory=list)
+    summary: Candidates = field(default_factory=lambda: defaultdict(list))
+
+
+def find_items(
+    view: DocView, tspec: TableSpec, top_index: AliasIndex, options: ExtractOptions
+) -> Items | None:
+    """Items of ``tspec`` from the best-matching table, or ``None`` when no table matches."""
+    best: tuple[float, Table, dict[int, tuple[FieldSpec, float]]] | None = None
+    for table in view.tables:
+        mapping = match_columns(table.columns, tspec.columns)
+        score = sum(s for _, s in mapping.values())
+        if len(mapping) >= 2 and (best is None or score > best[0]):
+            best = (score, table, mapping)
+    if best is None:
+        return None
+    items = Items(best[1], best[2])
+    _read_rows(items, view.grid(best[1]), top_index, options)
+    return items
+
+
+def match_columns(
+    names: list[str], fields: tuple[FieldSpec, ...]
+) -> dict[int, tuple[FieldSpec, float]]:
+    """Column index -> (field, score), each column and field used once."""
+    aliases = _alias_table(fields)
+    scored: list[tuple[float, int, int]] = []
+    for col, name in enumerate(names):
+        best: dict[int, float] = {}
+        for key in {norm_key(name), norm_key(name.rsplit(" / ", 1)[-1])}:
+            words = key.split(" ")
+            for n in range(len(words), 0, -1):
+                score = 1.0 if n == len(words) else 0.8
+                for f_index in aliases.get(" ".join(words[:n]), ()):
+                    best[f_index] = max(best.get(f_index, 0.0), score)
+        scored.extend((score, col, f_index) for f_index, score in best.items())
+    mapping: dict[int, tuple[FieldSpec, float]] = {}
+    used_fields: set[int] = set()
+    for score, col, f_index in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+        if col not in mapping and f_index not in used_fields:
+            mapping[col] = (fields[f_index], score)
+            used_fields.add(f_index)
+    return mapping
+
+
+@lru_cache(maxsize=256)
+def _alias_table(fields: tuple[FieldSpec, ...]) -> dict[str, tuple[int, ...]]:
+    """Normalised alias (and field name) -> indexes of the fields that use it."""
+    table: dict[str, list[int]] = {}
+    for f_index, fspec in enumerate(fields):
+        for alias in {norm_key(a) for a in (*fspec.aliases, fspec.name)}:
+            if alias:
+                table.setdefault(alias, []).append(f_index)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def _read_rows(
+    items: Items, grid: list[list[str]], top_index: AliasIndex, options: ExtractOptions
+) -> None:
+    table = items.table
+    numeric = [
+        c for c, (f, _) in items.columns.items() if f.type in _NUMERIC or f.kind == "percent"
+    ]
+    for r in range(table.header_rows, table.n_rows):
+        row = grid[r]
+        if not any(row):
+            continue
+        cells = {c: _cell(items, r, c, row[c], options) for c in items.columns if row[c]}
+        if any(c in cells and cells[c].value is not None for c in numeric):
+            items.rows.append(
+                {
+                    items.columns[c][0].name: cand
+                    for c, cand in cells.items()
+                    if cand.value is not None
+                }
+            )
+        elif not _summary(items, r, row, top_index):
+            _continue_description(items, cells)
+
+
+def _summary(items: Items, r: int, row: list[str], top_index: AliasIndex) -> bool:
+    label = next((text for text in row if text), "")
+    hit = top_index.prefix(label)
+    amounts = [a for a in (parse_amount(text) for text in row[1:]) if a is not None]
+    if hit is None or not amounts:
+        return False
+    source = cell_source(items.table, r, len(row) - 1, row[-1])
+    order = (source.page or 0, r)
+    candidate = Candidate(amounts[-1], row[-1], FieldRule.TABLE, SUMMARY_CONFIDENCE, order,
+                          label=label, sources=[source])  # fmt: skip
+    items.summary[hit.target].append(candidate)
+    return True
+
+
+def _continue_description(items: Items, cells: dict[int, Candidate]) -> None:
+    text_cols = [c for c, (f, _) in items.columns.items() if f.type == "string" and c in cells]
+    if not text_cols or not items.rows:
+        return
+    cand = cells[text_cols[0]]
+    previous = items.rows[-1].get(items.columns[text_cols[0]][0].name)
+    if previous is not None and isinstance(previous.value, str) and cand.value:
+        previous.value = f"{previous.value} {cand.value}"
+        previous.sources.extend(cand.sources)
+
+
+def _cell(items: Items, r: int, c: int, text: str, options: ExtractOptions) -> Candidate:
+    fspec, score = items.columns[c]
+    source = cell_source(items.table, r, c, text)
+    value = convert(fspec, text, dayfirst=options.dayfirst)
+    confidence = round(CELL_CONFIDENCE * score, 3)
+    return Candidate(value, text, FieldRule.TABLE, confidence, (source.page or 0, r),
+                     label=items.table.columns[c], sources=[source])  # fmt: skip

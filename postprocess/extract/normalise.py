@@ -1,0 +1,150 @@
+"""Typed values from printed text: dates, amounts, percentages, currencies (EN/DE/FR and more).
+
+- Dates -> ``datetime.date``: :func:`parse_date` (see :mod:`.dates`).
+- Amounts -> ``Decimal`` (not rounded): grouping by ``,`` ``.`` ``'`` ``’``, space, no-break or
+  thin space; decimal comma or point (with both marks, the last one is the decimal mark; a single
+  mark followed by exactly three digits is grouping, ``1.234`` = 1234); currency symbols and
+  ISO codes before or after; negative with ``-``, ``−``, a trailing ``-`` or parentheses.
+- Percentages -> ``float``: ``19 %``, ``5,5 %``, ``8.1%``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from postprocess.extract.dates import parse_date
+
+__all__ = [
+    "CODES",
+    "SYMBOLS",
+    "currency_of",
+    "numbers",
+    "parse_amount",
+    "parse_date",
+    "parse_percent",
+    "to_decimal",
+]
+
+SYMBOLS = {
+    "€": "EUR",
+    "£": "GBP",
+    "$": "USD",
+    "¥": "JPY",
+    "₹": "INR",
+    "₽": "RUB",
+    "₺": "TRY",
+    "₩": "KRW",
+    "zł": "PLN",
+    "Kč": "CZK",
+    "Fr.": "CHF",
+    "SFr.": "CHF",
+}
+_CODE_LIST = (
+    "EUR USD GBP CHF JPY CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN ISK TRY CNY INR BRL MXN "
+    "ZAR SGD HKD KRW RUB"
+)
+#: ISO 4217 codes recognised next to amounts.
+CODES = frozenset(_CODE_LIST.split())
+_CURRENCY = re.compile(
+    r"(?<![A-Za-z])(?:" + "|".join(sorted(CODES)) + r")(?![A-Za-z])|SFr\.|Fr\.|zł|Kč|[€£$¥₹₽₺₩]"
+)
+_NUMBER = re.compile(
+    r"(?<![\w.,])(?P<neg>[-\u2212](?=\s?\d))?\(?"
+    r"(?P<num>\d{1,3}(?:(?:[,.'\u2019]|[ \u00a0\u202f\u2009](?=\d{3}(?!\d)))\d{3})+(?:[.,]\d+)?"
+    r"|\d+(?:[.,]\d+)?)"
+    r"(?P<close>\))?(?P<trail>-(?!\d))?(?P<pct>\s?%)?(?![\w])"
+)
+_PLAIN = re.compile(r"\d{1,3}(?:[.,]\d+)?|\d+")
+_NOISE = re.compile(r"\([^()]*\)|[\s:;=*/|·•\-–—\u2212]+")
+
+
+@dataclass(frozen=True)
+class NumberToken:
+    """A number found in text: value, whether a ``%`` follows, and where it is."""
+
+    value: Decimal
+    percent: bool
+    start: int
+    end: int
+
+
+def numbers(text: str) -> list[NumberToken]:
+    """Every number in ``text`` with its sign, in order."""
+    tokens = []
+    for m in _NUMBER.finditer(text):
+        value = to_decimal(m["num"])
+        if value is None:
+            continue
+        negative = bool(
+            m["neg"] or m["trail"] or (m["close"] and text[: m.start("num")].endswith("("))
+        )
+        tokens.append(
+            NumberToken(-value if negative else value, bool(m["pct"]), m.start(), m.end())
+        )
+    return tokens
+
+
+def to_decimal(number: str) -> Decimal | None:
+    """One unsigned number token -> Decimal, deciding grouping vs decimal mark."""
+    for mark in "'\u2019 \u00a0\u202f\u2009":
+        number = number.replace(mark, "")
+    dot, comma = number.rfind("."), number.rfind(",")
+    if dot >= 0 and comma >= 0:
+        decimal, grouping = (".", ",") if dot > comma else (",", ".")
+        number = number.replace(grouping, "").replace(decimal, ".")
+    elif dot >= 0 or comma >= 0:
+        mark = "." if dot >= 0 else ","
+        head, _, tail = number.rpartition(mark)
+        grouping = number.count(mark) > 1 or (len(tail) == 3 and head[:1] != "0" and len(head) <= 3)
+        number = number.replace(mark, "") if grouping else number.replace(mark, ".")
+    try:
+        return Decimal(number)
+    except InvalidOperation:
+        return None
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """The amount in ``text`` when it holds exactly one, besides percentages, currencies and
+    parenthesised notes (``"20 % 259,50 €"`` -> 259.50; ``"No. GB123456789"`` -> None)."""
+    if _PLAIN.fullmatch(text):
+        return to_decimal(text)
+    tokens = numbers(text)
+    amounts = [t for t in tokens if not t.percent]
+    if len(amounts) != 1:
+        return None
+    rest = _CURRENCY.sub(" ", _cut(text, tokens))
+    if _NOISE.sub("", rest).strip(".,"):
+        return None
+    value = amounts[0].value
+    before = _CURRENCY.sub("", text[: amounts[0].start]).strip()
+    return -value if value > 0 and before.endswith(("-", "\u2212")) else value  # "-€5.00"
+
+
+def parse_percent(text: str) -> float | None:
+    """The percentage in ``text`` (``"5,5 %"`` -> 5.5); a bare number counts (a ``%`` column)."""
+    tokens = numbers(text)
+    marked = [t for t in tokens if t.percent]
+    chosen = marked[0] if marked else tokens[0] if len(tokens) == 1 else None
+    if chosen is None or _NOISE.sub("", _cut(text, tokens)).strip(".,%"):
+        return None
+    return float(chosen.value)
+
+
+def currency_of(text: str) -> str | None:
+    """The ISO 4217 code of the first currency symbol or code in ``text``."""
+    match = _CURRENCY.search(text)
+    if match is None:
+        return None
+    token = match.group(0)
+    return SYMBOLS.get(token, token if token in CODES else None)
+
+
+def _cut(text: str, tokens: list[NumberToken]) -> str:
+    pieces, last = [], 0
+    for t in tokens:
+        pieces.append(text[last : t.start])
+        last = t.end
+    pieces.append(text[last:])
+    return " ".join(pieces)

@@ -1,0 +1,126 @@
+"""Seller and buyer fields (name, address, tax id) from the party blocks, with provenance.
+
+A party's tax id is the first VAT/tax id printed in its block (:data:`.patterns.TAX_ID`), else
+the value after a tax-id label in it; its label is cut from the text before the name and address
+are read (:func:`.addresses.split_party`). Ids printed elsewhere (footer, info block) go to a
+party still without one: to the buyer when the label says it is the reader's (``Ihre``, ``Your``,
+``Votre``, ``Customer``, ``Kunden``, ``Client``), else to the seller. Sub-fields are matched by
+``x-kind`` (``party-name``, ``address``, ``tax-id``) or by name (``name``, ``address``,
+``tax_id``/``vat_id``). Boxes are the whole party block (``estimated_box``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from postprocess.extract.addresses import split_party
+from postprocess.extract.candidates import Candidate, Candidates, Source
+from postprocess.extract.document import DocView
+from postprocess.extract.labels import AliasIndex, norm_key
+from postprocess.extract.party_blocks import PartyText, find_party_texts
+from postprocess.extract.patterns import find_tax_ids
+from postprocess.extract.schema_spec import FieldSpec, ObjectSpec
+from postprocess.extract.segments import pieces
+from schemas.extraction import FieldRule
+
+ELSEWHERE_CONFIDENCE = 0.7
+_READER = re.compile(r"(?i)\b(?:ihre|ihr|your|votre|vos|customer|kunden|client|acheteur)\b")
+_ROLE_NAMES = {
+    "party-name": {"name", "company", "company_name"},
+    "address": {"address"},
+    "tax-id": {"tax_id", "vat_id", "vat", "vat_number", "tax_number"},
+}
+
+
+def party_candidates(
+    view: DocView, objects: tuple[ObjectSpec, ...], index: AliasIndex
+) -> Candidates:
+    """Candidates for every party sub-field, by path (``seller.name``, ``buyer.tax_id``, ...)."""
+    if not objects:
+        return {}
+    tax_keys = {
+        norm_key(a) for o in objects for f in o.fields if _role(f) == "tax-id" for a in f.aliases
+    }
+    texts = find_party_texts(view, objects, index)
+    out: Candidates = {}
+    taken: set[str] = set()
+    for obj in objects:
+        party = texts.get(obj.role or obj.path)
+        if party is None:
+            continue
+        tax_id, text = _own_tax_id(party.text, tax_keys)
+        name, lines = split_party(text)
+        values = {"party-name": name, "address": ", ".join(lines) or None, "tax-id": tax_id}
+        if tax_id:
+            taken.add(tax_id)
+        for fspec in obj.fields:
+            value = values.get(_role(fspec) or "")
+            if value:
+                out[fspec.path] = [_candidate(party, value, party.confidence)]
+    _tax_ids_elsewhere(view, objects, texts, out, taken)
+    return out
+
+
+def _own_tax_id(text: str, tax_keys: set[str]) -> tuple[str | None, str]:
+    """The tax id printed in a party's text, and the text without it and its label."""
+    for found in find_tax_ids(text):
+        cut = _label_start(text, found.start, tax_keys)
+        return found.value, text[:cut] + " " + text[found.end :]
+    for piece in pieces(text, 0, len(text)):
+        if piece.key_start is not None and norm_key(piece.key(text)) in tax_keys:
+            value = piece.value(text).split()
+            if value:
+                return value[0], text[: piece.key_start]
+    return None, text
+
+
+def _label_start(text: str, start: int, tax_keys: set[str]) -> int:
+    """Where the tax-id label right before ``start`` begins (``start`` when there is none)."""
+    for m in re.finditer(r"\S+", text[:start]):
+        if norm_key(text[m.start() : start]) in tax_keys:
+            return m.start()
+    return start
+
+
+def _tax_ids_elsewhere(
+    view: DocView,
+    objects: tuple[ObjectSpec, ...],
+    texts: dict[str, PartyText],
+    out: Candidates,
+    taken: set[str],
+) -> None:
+    missing = {
+        o.role or o.path: f
+        for o in objects
+        for f in o.fields
+        if _role(f) == "tax-id" and f.path not in out
+    }
+    if not missing:
+        return
+    for page, block in view.text_blocks():
+        for found in find_tax_ids(block.text):
+            if found.value in taken:
+                continue
+            before = block.text[max(0, found.start - 40) : found.start]
+            role = "buyer" if _READER.search(before) else "seller"
+            fspec = missing.pop(role, None)
+            if fspec is None:
+                continue
+            party = PartyText(role, page, block, block.text, FieldRule.LABEL, ELSEWHERE_CONFIDENCE)
+            out[fspec.path] = [_candidate(party, found.value, ELSEWHERE_CONFIDENCE)]
+            taken.add(found.value)
+            if not missing:
+                return
+
+
+def _role(fspec: FieldSpec) -> str | None:
+    if fspec.kind in _ROLE_NAMES:
+        return fspec.kind
+    return next((role for role, names in _ROLE_NAMES.items() if fspec.name in names), None)
+
+
+def _candidate(party: PartyText, value: str, confidence: float) -> Candidate:
+    source = Source(party.page, party.block.id, party.block.bbox_page, party.block.text)
+    order = (party.page, party.block.index)
+    return Candidate(value, value, party.rule, confidence, order, label=party.label,
+                     sources=[source], estimated=True)  # fmt: skip

@@ -1,0 +1,115 @@
+"""Cut a block's text into segments and ``Key: value`` pieces, keeping character offsets.
+
+Segments: the block's lines, further cut at inline separators (`` · ``, `` | ``, `` • ``).
+
+Pieces of a segment: every colon followed by a space or the end of the segment ends a key. The
+first key of a segment is everything before its colon when that is short (at most five words,
+40 characters, beginning with a letter, ``#`` or ``№``); otherwise, like any later key, it is the
+shortest run of at most four words before the colon that begins with a capital letter
+(``"30 days net Bank: UBS"`` -> key ``Bank``), or, when ``known`` is given, the longest such run
+that is a known label; such a key needs a value after it (``"... as follows:"`` opens none). A
+value runs to the next key. Text before the first key is a piece
+without a key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+_SEPARATOR = re.compile(r"\s+[·|•]\s+")
+_COLON = re.compile(r"\s?:(?=\s|$)")
+_WORD = re.compile(r"\S+")
+MAX_KEY_WORDS = 5
+MAX_KEY_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Offsets into the block text: the key (absent for unpaired text) and the value."""
+
+    key_start: int | None
+    key_end: int | None
+    value_start: int
+    value_end: int
+
+    def key(self, text: str) -> str:
+        return text[self.key_start : self.key_end].strip() if self.key_start is not None else ""
+
+    def value(self, text: str) -> str:
+        return text[self.value_start : self.value_end].strip()
+
+
+def segments(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each line of ``text``, cut at inline separators."""
+    offset = 0
+    for line in text.split("\n"):
+        start = offset
+        for sep in _SEPARATOR.finditer(line):
+            yield start, offset + sep.start()
+            start = offset + sep.end()
+        yield start, offset + len(line)
+        offset += len(line) + 1
+
+
+def pieces(
+    text: str, start: int, end: int, known: Callable[[str], bool] | None = None
+) -> list[Piece]:
+    """``Key: value`` pieces of ``text[start:end]`` (see the module docstring)."""
+    keys: list[tuple[int, int, int]] = []  # key start, key end, value start
+    cursor = start
+    for colon in _COLON.finditer(text, start, end):
+        at_end = not text[colon.end() : end].strip()
+        key_start = _key_start(
+            text, cursor, colon.start(), first=not keys, at_end=at_end, known=known
+        )
+        if key_start is None:
+            continue
+        keys.append((key_start, colon.start(), colon.end()))
+        cursor = colon.end()
+    out: list[Piece] = []
+    if not keys or text[start : keys[0][0]].strip():
+        out.append(Piece(None, None, start, keys[0][0] if keys else end))
+    for i, (k_start, k_end, v_start) in enumerate(keys):
+        v_end = keys[i + 1][0] if i + 1 < len(keys) else end
+        out.append(Piece(k_start, k_end, v_start, v_end))
+    return out
+
+
+def _key_start(
+    text: str,
+    lo: int,
+    colon: int,
+    *,
+    first: bool,
+    at_end: bool,
+    known: Callable[[str], bool] | None,
+) -> int | None:
+    words = [(m.start(), m.group(0)) for m in _WORD.finditer(text, lo, colon)]
+    if not words:
+        return None
+    whole = text[words[0][0] : colon]
+    if first and _short_key(whole, len(words)):
+        return words[0][0]
+    if at_end:  # "... as follows:" ends a sentence, it does not open a field
+        return None
+    tail = words[-4:]
+    if known is not None:
+        for pos, _ in tail:
+            if known(text[pos:colon]):
+                return pos
+    for pos, word in reversed(tail):
+        if word[:1].isupper() or word[:1] in "#№":
+            return pos if _short_key(text[pos:colon], 1) else None
+    return None
+
+
+def _short_key(key: str, n_words: int) -> bool:
+    key = key.strip()
+    return (
+        n_words <= MAX_KEY_WORDS
+        and len(key) <= MAX_KEY_CHARS
+        and (key[:1].isalpha() or key[:1] in "#№")
+        and not key[-1:].isdigit()
+    )

@@ -1,0 +1,68 @@
+"""Top-level fields read from tables, and the provenance of a table cell.
+
+:func:`column_candidates`: a column whose header is an alias of a field and whose body holds
+exactly one value gives that field a candidate (``Consumption (kWh)`` -> 412), confidence 0.75.
+Only single-valued columns: a column of many values (line totals) names no single value.
+
+:func:`cell_source`: a cell's page, block and box; the box is estimated, the table part's box
+split equally into its rows and columns.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from postprocess.extract.candidates import Candidate, Candidates, Source
+from postprocess.extract.document import DocView
+from postprocess.extract.labels import AliasIndex
+from postprocess.extract.schema_spec import FieldSpec
+from postprocess.extract.values import convert
+from schemas.extraction import ExtractOptions, FieldRule
+from schemas.tables import Table
+
+COLUMN_CONFIDENCE = 0.75
+
+
+def column_candidates(
+    view: DocView, fields: tuple[FieldSpec, ...], index: AliasIndex, options: ExtractOptions
+) -> Candidates:
+    """Top-level values from single-valued table columns headed by a field alias."""
+    by_path = {f.path: f for f in fields}
+    found: Candidates = defaultdict(list)
+    for table in view.tables:
+        grid = None
+        for c, name in enumerate(table.columns):
+            hit = index.lookup(name) if table.header_rows else None
+            fspec = by_path.get(hit.target) if hit is not None else None
+            if fspec is None:
+                continue
+            grid = grid or view.grid(table)
+            filled = [(r, grid[r][c]) for r in range(table.header_rows, table.n_rows) if grid[r][c]]
+            if len(filled) != 1:
+                continue
+            ((r, text),) = filled
+            value = convert(fspec, text, dayfirst=options.dayfirst)
+            if value is not None:
+                source = cell_source(table, r, c, text)
+                order = (source.page or 0, 0)
+                candidate = Candidate(value, text, FieldRule.TABLE, COLUMN_CONFIDENCE, order,
+                                      label=name, sources=[source])  # fmt: skip
+                found[fspec.path].append(candidate)
+    return found
+
+
+def cell_source(table: Table, r: int, c: int, text: str) -> Source:
+    """Page, block and estimated box of grid position ``(r, c)`` of ``table``."""
+    part = next(
+        (s for s in table.sources if s.row_start <= r < s.row_start + s.row_count),
+        table.sources[0] if table.sources else None,
+    )
+    if part is None:
+        return Source(None, None, None, text)
+    box = part.bbox
+    if box is None or not part.row_count or not table.n_cols:
+        return Source(part.page, part.block_id, box, text)
+    h, w = box.height / part.row_count, box.width / table.n_cols
+    y1 = box.y1 + (r - part.row_start) * h
+    cell = (box.x1 + c * w, y1, box.x1 + (c + 1) * w, y1 + h)
+    return Source(part.page, part.block_id, cell, text)

@@ -1,0 +1,48 @@
+"""The grid's width, and the clipping and padding it implies (see :mod:`.table_grid`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from postprocess.extract.table_model import RawCell, RawRow, issue
+from schemas.errors import ErrorCode, ErrorRecord
+
+
+def grid_width(cells: list[RawCell], occupied: list[set[int]]) -> int:
+    """The larger of the rightmost cell start and the most common row width."""
+    starts = max((c.col + 1 for c in cells), default=0)
+    ends = [max(row) + 1 for row in occupied if row]
+    if not ends:
+        return starts
+    counts = Counter(ends).most_common()
+    top = max(n for _, n in counts)
+    mode = max(width for width, n in counts if n == top)
+    return max(starts, mode)
+
+
+def clip_columns(cells: list[RawCell], n_cols: int, issues: list[ErrorRecord]) -> None:
+    for cell in cells:
+        if cell.col + cell.col_span > n_cols:
+            issues.append(
+                issue(
+                    ErrorCode.TABLE_SPAN_OVERFLOW,
+                    cell.element,
+                    f"colspan {cell.col_span} reaches past column {n_cols}: clipped",
+                )
+            )
+            cell.col_span = n_cols - cell.col
+
+
+def check_ragged(
+    occupied: list[set[int]], n_cols: int, rows: list[RawRow], issues: list[ErrorRecord]
+) -> None:
+    for r, taken in enumerate(occupied):
+        filled = sum(1 for c in taken if c < n_cols)
+        if filled < n_cols:
+            issues.append(
+                issue(
+                    ErrorCode.TABLE_RAGGED,
+                    rows[r].element,
+                    f"row {r + 1} fills {filled} of {n_cols} columns: padded",
+                )
+            )

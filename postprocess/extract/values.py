@@ -1,0 +1,71 @@
+"""Printed text -> a field's typed value (``None`` when the text is not a value of that type).
+
+By the field's ``x-kind`` first, then its type: ``identifier`` the first token holding a digit;
+``sentence`` the text up to its first sentence end; ``iban`` a valid IBAN (spaces removed);
+``currency`` an ISO 4217 code or a currency symbol; ``percent`` a percentage as float; ``date``
+(:func:`.normalise.parse_date`); ``number`` exactly one amount (:func:`.normalise.parse_amount`);
+``integer`` such an amount without decimals; ``boolean`` yes/no words in EN/DE/FR or a checked
+label; ``string`` the text, whitespace collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from postprocess.extract.labels import norm_key
+from postprocess.extract.normalise import (
+    CODES,
+    currency_of,
+    parse_amount,
+    parse_date,
+    parse_percent,
+)
+from postprocess.extract.patterns import compact_iban
+from postprocess.extract.schema_spec import FieldSpec
+
+_LEADING_PUNCT = " \t:;#°º=.,|/)]"
+_SEPARATOR_DASH = re.compile(r"^[-–—]\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜÉÈ])")
+_TRUE = frozenset({"yes", "y", "true", "ja", "oui", "x", "checked", "1"})
+_FALSE = frozenset({"no", "n", "false", "nein", "non", "unchecked", "0"})
+
+
+def clean_value(text: str) -> str:
+    """A value as printed after its label: leading ``:``/``#``/``°``, a separating dash and spaces
+    removed (a dash glued to the value is a sign: ``-€5.00``)."""
+    return " ".join(_SEPARATOR_DASH.sub("", text.lstrip(_LEADING_PUNCT)).split())
+
+
+def convert(spec: FieldSpec, text: str, *, dayfirst: bool = True) -> Any:
+    """The typed value of ``text`` for ``spec`` (see the module docstring)."""
+    text = clean_value(text)
+    if not text:
+        return None
+    kind = spec.kind
+    if kind == "identifier":
+        return next((t.strip(".,;:") for t in text.split() if any(c.isdigit() for c in t)), None)
+    if kind == "sentence":
+        return _SENTENCE_END.split(text, maxsplit=1)[0]
+    if kind == "iban":
+        return compact_iban(text)
+    if kind == "currency":
+        code = text.split()[0].upper()
+        return code if code in CODES else currency_of(text)
+    if kind == "percent":
+        return parse_percent(text)
+    return _by_type(spec.type, text, dayfirst)
+
+
+def _by_type(type_: str, text: str, dayfirst: bool) -> Any:
+    if type_ == "date":
+        return parse_date(text, dayfirst=dayfirst)
+    if type_ == "number":
+        return parse_amount(text)
+    if type_ == "integer":
+        amount = parse_amount(text)
+        return int(amount) if amount is not None and amount == amount.to_integral_value() else None
+    if type_ == "boolean":
+        words = norm_key(text)
+        return True if words in _TRUE else False if words in _FALSE else None
+    return text

@@ -1,0 +1,71 @@
+"""Form key-value pairs and check boxes from a page's blocks.
+
+Rules, applied in this order, each block used by at most one of them:
+
+1. ``colon`` and ``checkbox`` (:mod:`postprocess.extract.form_text`): ``Label: value`` pieces
+   of a block's text, several per line allowed; check-box marks ``☐ ☑ ☒ [x] [ ] ✓ ✔``;
+2. ``table`` (:mod:`postprocess.extract.form_layout`): rows of two-column label/value tables;
+3. ``box``: a label above a drawn box read as one tall block;
+4. ``spatial``: a label block and the nearest value block to its right or below it; a
+   ``Label:`` block that finds none stays a ``colon`` pair with an empty value.
+
+Keys are also given normalised (:func:`postprocess.extract.labels.norm_key`). Boxes are in the
+page frame; where key and value share a block they are estimates (``estimated_boxes``): by
+character offsets along the block for ``colon``/``checkbox``, by table rows and halves for
+``table``, top third / rest for ``box``. ``spatial`` boxes are the blocks' own boxes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from postprocess.extract.form_layout import box_pairs, spatial_pairs, table_pairs
+from postprocess.extract.form_text import text_pairs
+from postprocess.extract.segments import Piece
+from postprocess.tables import tables_from_blocks
+from schemas.blocks import Block
+from schemas.forms import FormResult
+from schemas.tables import Table
+
+__all__ = ["extract_form", "extract_form_pages"]
+
+
+def extract_form(
+    blocks: Sequence[Block],
+    *,
+    page_number: int = 1,
+    tables: list[Table] | None = None,
+    known_key: Callable[[str], bool] | None = None,
+    cut: dict[str, list[Piece]] | None = None,
+) -> FormResult:
+    """Pairs and check boxes of one page, in the order of the rules above.
+
+    ``tables`` spares re-reading the page's tables when the caller has them; ``known_key``
+    tells which multi-word keys before a colon are known labels (see ``segments.pieces``);
+    ``cut`` the blocks' text pieces when the caller has them (``form_text.block_pieces``).
+    """
+    page_blocks = list(blocks)
+    found = text_pairs(page_blocks, page_number, known_key, cut)
+    page_tables = (
+        tables if tables is not None else tables_from_blocks(page_blocks, page_number=page_number)
+    )
+    used = set(found.used) | {t.sources[0].block_id for t in page_tables if t.sources}
+    pairs = [
+        *found.pairs,
+        *table_pairs(page_tables, page_number),
+        *box_pairs(page_blocks, page_number, used),
+        *spatial_pairs(page_blocks, page_number, used),
+    ]
+    pairs += [p for p in found.empty if p.key_block_id not in used]  # labels left without value
+    return FormResult(pairs=pairs, checkboxes=found.checkboxes)
+
+
+def extract_form_pages(pages: Sequence[Sequence[Block]]) -> FormResult:
+    """:func:`extract_form` over pages numbered 1, 2, ... in order, results concatenated."""
+    result = FormResult()
+    for number, blocks in enumerate(pages, start=1):
+        page = extract_form(blocks, page_number=number)
+        result.pairs.extend(page.pairs)
+        result.checkboxes.extend(page.checkboxes)
+        result.errors.extend(page.errors)
+    return result
