@@ -4,8 +4,9 @@ its manifest line (outputs first, manifest line last: a line implies complete ou
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -13,12 +14,12 @@ from docparse.sinks import DocumentWriter, Manifest
 from docparse.storage import Storage
 from pipelines.records import DocDone, DocMeta, PageDone
 from pipelines.summary import RunTally
-from schemas.errors import DocparseError
+from schemas.errors import DocparseError, ErrorCode, ErrorRecord
 from schemas.manifest import ManifestEntry
 from schemas.results import DocumentResult, PageResult, document_status
 
 #: Optional extraction run on each finished document (``docparse extract``).
-Extractor = Callable[[DocumentResult], BaseModel | None]
+Extractor = Callable[[DocumentResult], BaseModel | Mapping[str, Any] | None]
 
 
 @dataclass
@@ -88,9 +89,17 @@ class DocumentAssembler:
         raw: dict[int, str | None],
         size: int | None,
     ) -> DocumentResult:
-        extraction = None
+        extraction: BaseModel | Mapping[str, Any] | None = None
         if self.extractor is not None and result.pages:
-            extraction = self.extractor(result)
+            try:
+                extraction = self.extractor(result)
+            except Exception as exc:  # an extraction bug must not lose the conversion
+                error = ErrorRecord(
+                    code=ErrorCode.INTERNAL,
+                    message=f"extraction failed: {type(exc).__name__}: {exc}",
+                    file=result.source,
+                )
+                extraction = {"valid": False, "data": {}, "errors": [error.model_dump(mode="json")]}
         try:
             self.writer.write(key, result, raw_replies=raw, extraction=extraction)
             self.manifest.record(ManifestEntry.from_result(result, output=key, size=size))

@@ -7,6 +7,7 @@ import typer
 from docparse.cli.convert_cmd import convert
 from docparse.cli.engine_cmd import engine_app
 from docparse.cli.eval_cmd import evaluate
+from docparse.cli.extract_cmd import extract
 from docparse.cli.inspect_cmd import inspect
 from docparse.cli.render_cmd import render
 from docparse.cli.schema_cmd import schema
@@ -22,6 +23,7 @@ app = typer.Typer(
 )
 app.command("convert")(convert)
 app.command("status")(status)
+app.command("extract")(extract)
 app.command("render")(render)
 app.command("validate")(validate)
 app.command("inspect")(inspect)

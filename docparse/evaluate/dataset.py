@@ -67,11 +67,7 @@ def document_key(rel: str) -> str:
 
 def _page_files(folder: Path) -> dict[int, Path]:
     pages_dir = folder / "pages"
-    where = (
-        pages_dir
-        if pages_dir.is_dir() and (folder / "document.json").is_file()
-        else folder
-    )
+    where = pages_dir if pages_dir.is_dir() and (folder / "document.json").is_file() else folder
     found: dict[int, Path] = {}
     for path in where.iterdir():
         match = _PAGE_FILE.match(path.name)
@@ -80,13 +76,30 @@ def _page_files(folder: Path) -> dict[int, Path]:
     return found
 
 
+def _form_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """A form, truth (``fields``) or extraction (``pairs``), keyed by field name rather than by
+    list position, so a missed or extra pair does not shift every comparison after it."""
+    pairs = data.get("pairs", data.get("fields", []))
+    fields = {" ".join(str(p["key"]).casefold().split()): p.get("value") for p in pairs}
+    boxes = {
+        " ".join(f"{c.get('group') or ''} {c['label']}".casefold().split()): bool(c["checked"])
+        for c in data.get("checkboxes", [])
+    }
+    return {"fields": fields, "checkboxes": boxes}
+
+
 def _fields(folder: Path) -> dict[str, Any] | None:
     for name in _FIELD_FILES:
         path = folder / name
         if path.is_file():
             data = json.loads(path.read_text(encoding="utf-8"))
             if name == "extraction.json" and isinstance(data, dict):
+                kind = data.get("schema_name")
                 data = data.get("data")
+                if kind == "form" and isinstance(data, dict):
+                    return _form_fields(data)
+            elif name == "form.json" and isinstance(data, dict):
+                return _form_fields(data)
             return data if isinstance(data, dict) else None
     return None
 
