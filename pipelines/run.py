@@ -11,9 +11,9 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from docparse.sinks import Manifest, ResumePlan
+from docparse.sinks import MANIFEST_NAME, Manifest, ResumePlan
 from docparse.sources import SourceRef, list_sources
-from docparse.storage import open_storage
+from docparse.storage import AppendableStorage, Storage, open_storage
 from pipelines.assemble import DocumentAssembler, Extractor
 from pipelines.engine_step import engine_section, needs_text_layer
 from pipelines.summary import RunSummary, RunTally
@@ -57,6 +57,18 @@ def preflight(options: RunOptions) -> None:
             logger.warning("endpoint left out of the balance at start: %s", r.message)
 
 
+def check_output_writable(storage: Storage) -> None:
+    """Fail before any work when the output root cannot take a write: a file where the folder
+    should be, no permission, a bucket that does not exist (:class:`OutputError`, naming it).
+
+    The probe is the manifest itself, created empty when missing; an existing one is left as
+    it is (a local one is opened for appending, nothing appended)."""
+    if isinstance(storage, AppendableStorage):
+        storage.append_bytes(MANIFEST_NAME, b"")
+    elif not storage.exists(MANIFEST_NAME):
+        storage.write_bytes(MANIFEST_NAME, b"")
+
+
 def _outside(refs: Iterator[SourceRef], output: str) -> Iterator[SourceRef]:
     """Never read the run's own outputs as inputs (an output folder inside an input folder)."""
     if "://" in output:
@@ -82,12 +94,13 @@ def run_conversion(
     """Convert every document the inputs name; one manifest line per finished document.
 
     Raises before starting (nothing written) when the inputs name nothing that exists
-    (:class:`InputError`), the output cannot be opened (:class:`OutputError`), or the engine
-    cannot be reached (:class:`EngineError`).
+    (:class:`InputError`), the engine cannot be reached (:class:`EngineError`), or the output
+    cannot be written (:class:`OutputError`).
     """
     refs = list_sources(inputs, options=options.sources, storage=options.storage)
     storage = open_storage(output, options.storage)
     preflight(options)
+    check_output_writable(storage)
     tally = tally or RunTally()
     render = effective_render_options(options)
     with Manifest.open(storage) as manifest:

@@ -1,5 +1,5 @@
-"""Fixtures of the I/O tests: a real S3 endpoint (moto's server on 127.0.0.1, a random port)
-and fresh buckets made with boto3."""
+"""Fixtures shared by the test packages: a real S3 endpoint (moto's server on 127.0.0.1, a
+random port) and fresh buckets made with boto3 (the I/O tests and the end-to-end CLI tests)."""
 
 from __future__ import annotations
 
