@@ -21,7 +21,7 @@ from tests.e2e.support import (
 )
 from tests.standin.server import StandinServer
 
-ray = pytest.importorskip("ray")
+import ray  # noqa: E402  (in the dev extra: a missing Ray must fail, not skip)
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.*")
 
 
