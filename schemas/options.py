@@ -13,8 +13,10 @@ from schemas.engine import ModelSpec
 from schemas.errors import ErrorCode, OptionsError
 from schemas.resize import DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS, FACTOR
 
-#: Largest source image we decode, in pixels (a decompression-bomb guard; ~ 24k x 24k).
-DEFAULT_MAX_SOURCE_PIXELS = 600_000_000
+#: Largest source image we decode, in pixels (a decompression-bomb guard; ~13k x 13k). Equal to
+#: Pillow's own hard limit (2 x Image.MAX_IMAGE_PIXELS), past which it refuses to decode anyway:
+#: one cap, one message. A 300 dpi A0 scan (~9.9k x 14k, 139 MP) is within it.
+DEFAULT_MAX_SOURCE_PIXELS = 178_956_970
 #: Largest model reply we parse, in bytes (a 16k-token reply is well under 200 kB).
 DEFAULT_MAX_REPLY_BYTES = 2_000_000
 #: Boxes overshooting the frame by at most this share of its size are clamped, not rejected.
