@@ -39,10 +39,6 @@ class EndpointState:
         """The root URL without credentials: safe for messages and logs."""
         return redact_url(self.root)
 
-    @property
-    def chat_url(self) -> str:
-        return f"{self.root}/v1/chat/completions"
-
     def is_up(self, now: float) -> bool:
         return now >= self.down_until
 

@@ -3,18 +3,22 @@
 Three steps, stopping at the first that fails: ``GET /v1/models`` (reachable? which models?), then
 one small page with a few words through the real ``openai`` engine (same payload, auth and error
 mapping as a run), then the reply through :func:`postprocess.parse_reply`, the parser a run uses
-(boxes checked against the probe page's frame too). Imports httpx: reach it from the CLI on demand.
+(boxes checked against the probe page's frame too). Imports aiohttp: reach it from the CLI on
+demand.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 from enum import Enum
 
-import httpx
+import aiohttp
 from pydantic import BaseModel, Field
 
 from docparse.engines.credentials import ApiKey
+from docparse.engines.exchange import describe
+from docparse.engines.loop import LoopThread
 from docparse.engines.openai import OpenAIEngine
 from docparse.engines.openai_options import OpenAIEngineOptions, normalize_endpoint, redact_url
 from docparse.engines.openai_wire import (
@@ -23,6 +27,7 @@ from docparse.engines.openai_wire import (
     excerpt,
     served_model_ids,
 )
+from docparse.engines.sessions import EndpointSession, client_timeout, tls_context
 from postprocess import parse_reply
 from schemas.engine import EngineRequest, FinishReason, ModelSpec
 from schemas.geometry import PageTransform, Unit
@@ -113,17 +118,16 @@ def check_endpoint(
     model = options.served_model_name or spec.model
     health = EndpointHealth(endpoint=redact_url(root), status=HealthStatus.ERROR, model=model)
     key = ApiKey.from_env(options.api_key_env)
+    loop = LoopThread(name="docparse-health-check")
     try:
-        with httpx.Client(
-            timeout=httpx.Timeout(options.timeout_s, connect=options.connect_timeout_s),
-            headers=key.headers(),
-        ) as client:
-            response = client.get(f"{root}/v1/models")
-    except httpx.TransportError as exc:  # refused, DNS, TLS, timeouts
+        status, content = loop.run(_get_models(root, options, key))
+    except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:  # refused, DNS, TLS...
         health.status = HealthStatus.UNREACHABLE
-        health.message = f"{health.endpoint} is unreachable ({type(exc).__name__}: {exc})"
+        health.message = key.scrub(f"{health.endpoint} is unreachable ({describe(exc)})")
         return health
-    problem = _read_models(response, health)
+    finally:
+        loop.stop()
+    problem = _read_models(status, content, health)
     if problem:
         health.message = key.scrub(f"GET /v1/models: {problem}")
         return health
@@ -139,12 +143,28 @@ def check_endpoint(
     return _probe(health, root, spec, options)
 
 
-def _read_models(response: httpx.Response, health: EndpointHealth) -> str | None:
-    """Fill ``health.served_models`` from the model list; what went wrong otherwise."""
-    if response.status_code != 200:
-        return f"HTTP {response.status_code}: {error_message(response.content)}"
+async def _get_models(root: str, options: OpenAIEngineOptions, key: ApiKey) -> tuple[int, bytes]:
+    """Status and body of ``GET /v1/models`` with ``options``' timeouts and ``key``."""
+    endpoint = EndpointSession(
+        root,
+        connections=1,
+        timeout=client_timeout(options.timeout_s, options.connect_timeout_s),
+        headers=key.headers(),
+        tls=tls_context() if root.startswith("https:") else None,
+    )
     try:
-        health.served_models = served_model_ids(response.content)
+        async with endpoint.session.get(endpoint.url("/v1/models"), proxy=endpoint.proxy) as reply:
+            return reply.status, await reply.read()
+    finally:
+        await endpoint.aclose()
+
+
+def _read_models(status: int, content: bytes, health: EndpointHealth) -> str | None:
+    """Fill ``health.served_models`` from the model list; what went wrong otherwise."""
+    if status != 200:
+        return f"HTTP {status}: {error_message(content)}"
+    try:
+        health.served_models = served_model_ids(content)
     except MalformedResponse as exc:
         return str(exc)
     return None

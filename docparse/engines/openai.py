@@ -4,8 +4,9 @@ All network work runs on one private event loop (:mod:`docparse.engines.loop`): 
 on it from any thread, ``ainfer`` awaits it from any other loop, and the concurrency bound and
 endpoint health are shared by every caller. Transient failures (429, 5xx, dropped connections,
 timeouts) are retried with back-off and never spend a page attempt; when the retry budget is
-spent the reply is an error record naming the endpoint and the page. Imports httpx: reach this
-module through the registry (``create_engine("openai", ...)``).
+spent the reply is an error record naming the endpoint and the page. HTTP is aiohttp, one
+session per endpoint (:mod:`docparse.engines.sessions`). Imports aiohttp: reach this module through
+the registry (``create_engine("openai", ...)``).
 """
 
 from __future__ import annotations
@@ -16,19 +17,18 @@ import functools
 import logging
 import random
 import time
-from collections.abc import Sequence
-
-import httpx
+from collections.abc import Callable, Sequence
 
 from docparse.engines.backoff import RetryBudget
 from docparse.engines.base import AsyncEngine, error_reply
 from docparse.engines.credentials import ApiKey
 from docparse.engines.endpoints import AllEndpointsDown, Balancer, EndpointState
 from docparse.engines.exchange import Failure, post_chat
-from docparse.engines.lanes import EndpointLanes
 from docparse.engines.loop import LoopThread
 from docparse.engines.openai_options import OpenAIEngineOptions
 from docparse.engines.openai_wire import ChatResult, chat_payload
+from docparse.engines.sessions import EndpointSession, client_timeout, tls_context
+from docparse.engines.workers import run_jobs
 from schemas.engine import EngineReply, EngineRequest
 from schemas.errors import EngineError, ErrorCode
 from schemas.page import ImageEncoding
@@ -37,44 +37,30 @@ logger = logging.getLogger(__name__)
 
 
 class OpenAIEngine(AsyncEngine):
-    """Async HTTP engine with bounded concurrency, load balancing, back-off and circuits.
-
-    ``transport`` is httpx's seam for tests (e.g. ``httpx.MockTransport``); production code and
-    the main tests leave it None and talk real HTTP.
-    """
+    """Async HTTP engine with bounded concurrency, load balancing, back-off and circuits."""
 
     name = "openai"
 
-    def __init__(
-        self,
-        options: OpenAIEngineOptions | None = None,
-        *,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
+    def __init__(self, options: OpenAIEngineOptions | None = None) -> None:
         self.options = opts = options or OpenAIEngineOptions()
         self._api_key = ApiKey.from_env(opts.api_key_env)
-        ssl_context = httpx.create_ssl_context()  # loaded once, shared by every lane
-        self._lanes = [
-            EndpointLanes(
-                opts.max_in_flight_per_endpoint,
-                transport=transport,
-                headers={"Content-Type": "application/json", **self._api_key.headers()},
-                timeout=httpx.Timeout(opts.timeout_s, connect=opts.connect_timeout_s),
-                verify=ssl_context,
-            )
-            for _ in opts.endpoints
-        ]
         self._balancer = Balancer(
             opts.endpoints,
             opts.max_in_flight_per_endpoint,
             circuit_failures=opts.circuit_failures,
             circuit_reset_s=opts.circuit_reset_s,
         )
-        # Parsed once: httpx would otherwise parse the URL string on every request.
-        self._chat_urls = [httpx.URL(e.chat_url) for e in self._balancer.endpoints]
+        self._slots = opts.max_in_flight_per_endpoint * len(opts.endpoints)
         self._rng = random.Random(opts.jitter_seed)
         self._loop = LoopThread(name="docparse-openai-engine")
         self._closed = False
+        try:
+            self._sessions = self._loop.run(self._open_sessions())
+        except BaseException:
+            self._loop.stop()
+            raise
+        # Built once: a URL object is not parsed again on every request.
+        self._chat_urls = [s.url("/v1/chat/completions") for s in self._sessions]
 
     def __repr__(self) -> str:
         labels = ", ".join(e.label for e in self._balancer.endpoints)
@@ -98,20 +84,41 @@ class OpenAIEngine(AsyncEngine):
             return
         self._closed = True
         try:
-            for lanes in self._lanes:
-                self._loop.run(lanes.aclose())
+            for session in self._sessions:
+                self._loop.run(session.aclose())
         finally:
             self._loop.stop()
+
+    async def _open_sessions(self) -> list[EndpointSession]:
+        """One session per endpoint, made on the engine's loop (aiohttp binds them to it)."""
+        opts = self.options
+        tls = tls_context() if any(r.startswith("https:") for r in opts.endpoints) else None
+        return [
+            EndpointSession(
+                root,
+                connections=opts.max_in_flight_per_endpoint,
+                timeout=client_timeout(opts.timeout_s, opts.connect_timeout_s),
+                headers={"Content-Type": "application/json", **self._api_key.headers()},
+                tls=tls,
+            )
+            for root in opts.endpoints
+        ]
 
     def _check_open(self) -> None:
         if self._closed:
             raise EngineError("the openai engine is closed", code=ErrorCode.ENGINE_ERROR)
 
     async def _infer_all(self, requests: list[EngineRequest]) -> list[EngineReply]:
-        return list(await asyncio.gather(*(self._infer_one(r) for r in requests)))
+        """Replies in request order, from one worker per request slot taking requests in turn
+        (:mod:`docparse.engines.workers`). A worker about to sleep in back-off starts another, so
+        requests waiting to be retried never keep the others from free slots."""
+        return await run_jobs(requests, self._slots, self._infer_one)
 
-    async def _infer_one(self, request: EngineRequest) -> EngineReply:
-        """Send ``request`` until it gets a reply, a permanent error, or its budget is spent."""
+    async def _infer_one(
+        self, request: EngineRequest, before_backoff: Callable[[], None] | None = None
+    ) -> EngineReply:
+        """Send ``request`` until it gets a reply, a permanent error, or its budget is spent;
+        ``before_backoff`` is called before each back-off sleep."""
         opts = self.options
         started = time.perf_counter()
         budget = RetryBudget(
@@ -157,6 +164,8 @@ class OpenAIEngine(AsyncEngine):
                 "retry %d of %s in %.2fs (%s: %s)",
                 budget.retries, request.request_id, delay, endpoint.label, outcome.reason,
             )
+            if before_backoff is not None:
+                before_backoff()
             await asyncio.sleep(delay)
 
     async def _payload(self, request: EngineRequest) -> bytes:
@@ -171,18 +180,11 @@ class OpenAIEngine(AsyncEngine):
         return build()
 
     async def _exchange(self, endpoint: EndpointState, body: bytes) -> ChatResult | Failure:
-        """One POST on the endpoint's least busy lane; failure reasons come out key-free."""
-        lane = self._lanes[endpoint.index].pick()
-        lane.outstanding += 1
-        try:
-            outcome = await post_chat(
-                lane.client,
-                self._chat_urls[endpoint.index],
-                body,
-                timeout_s=self.options.timeout_s,
-            )
-        finally:
-            lane.outstanding -= 1
+        """One POST on the endpoint's session; failure reasons come out key-free."""
+        index = endpoint.index
+        outcome = await post_chat(
+            self._sessions[index], self._chat_urls[index], body, timeout_s=self.options.timeout_s
+        )
         if isinstance(outcome, Failure):
             return dataclasses.replace(outcome, reason=self._api_key.scrub(outcome.reason))
         return outcome

@@ -1,22 +1,29 @@
 """The chat-completions wire format: request bodies out, replies and error messages in.
 
-Pure functions over bytes and schema objects (no httpx), shared by the engine and the health
+Pure functions over bytes and schema objects (no HTTP client), shared by the engine and the health
 check.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from docparse.engines.prompts import build_messages
+from docparse.engines.prompts import image_data_url_bytes, prompt_messages
 from schemas.engine import EngineRequest, FinishReason
 
 #: Longest server message quoted in an error record.
 MAX_MESSAGE_CHARS = 500
 
 _FINISH = {"stop": FinishReason.STOP, "length": FinishReason.LENGTH}
+
+_COMPACT = (",", ":")
+
+#: The image URL's place in the encoded messages. Unambiguous: a ``"`` inside a JSON string is
+#: always escaped, so these bytes can only be the ``url`` key of the one image part.
+_IMAGE_SLOT = '"url":""'
 
 
 class MalformedResponse(ValueError):
@@ -33,22 +40,44 @@ class ChatResult:
 
 def chat_payload(request: EngineRequest, model: str, *, vllm_extras: bool = True) -> bytes:
     """JSON body for ``POST /v1/chat/completions``. ``top_k`` and ``repetition_penalty`` are
-    vLLM's extra top-level parameters; ``seed`` and ``top_k`` are sent only when set."""
-    sampling = request.sampling
-    body: dict[str, Any] = {
-        "model": model,
-        "messages": build_messages(request),
-        "max_tokens": request.spec.max_tokens,
+    vLLM's extra top-level parameters; ``seed`` and ``top_k`` are sent only when set.
+
+    Built from encoded parts, in the order ``json.dumps`` would write them: the messages are
+    encoded once per prompt pair, and the page's data URL goes in as bytes (base64 needs no JSON
+    escaping), so a page of megabytes is neither copied into a str nor scanned by the encoder."""
+    spec, sampling = request.spec, request.sampling
+    before_image, after_image = _encoded_messages(spec.system_prompt, spec.prompt.value)
+    rest: dict[str, Any] = {
+        "max_tokens": spec.max_tokens,
         "temperature": sampling.temperature,
         "top_p": sampling.top_p,
     }
     if sampling.seed is not None:
-        body["seed"] = sampling.seed
+        rest["seed"] = sampling.seed
     if vllm_extras:
-        body["repetition_penalty"] = sampling.repetition_penalty
+        rest["repetition_penalty"] = sampling.repetition_penalty
         if sampling.top_k is not None:
-            body["top_k"] = sampling.top_k
-    return json.dumps(body, separators=(",", ":")).encode("utf-8")
+            rest["top_k"] = sampling.top_k
+    return b"".join(
+        (
+            b'{"model":',
+            json.dumps(model).encode(),
+            b',"messages":',
+            before_image,
+            image_data_url_bytes(request.page.image),
+            after_image,
+            b",",
+            json.dumps(rest, separators=_COMPACT)[1:].encode(),  # its own "{" left out
+        )
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _encoded_messages(system_prompt: str | None, prompt: str) -> tuple[bytes, bytes]:
+    """The encoded messages array up to the image URL's value, and from the end of it."""
+    encoded = json.dumps(prompt_messages(system_prompt, prompt, ""), separators=_COMPACT)
+    head, _, tail = encoded.partition(_IMAGE_SLOT)
+    return f'{head}"url":"'.encode(), f'"{tail}'.encode()
 
 
 def parse_chat_response(content: bytes) -> ChatResult:

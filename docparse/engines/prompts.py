@@ -28,26 +28,36 @@ def encode_png(image: PageImage) -> bytes:
     return buffer.getvalue()
 
 
-def image_data_url(image: PageImage) -> str:
-    """``data:image/png;base64,...`` (JPEG pages keep their bytes as ``image/jpeg``)."""
+def image_data_url_bytes(image: PageImage) -> bytes:
+    """``data:image/png;base64,...`` as ASCII bytes (JPEG pages keep theirs as ``image/jpeg``)."""
     if image.encoding is ImageEncoding.JPEG:
         mime, data = image.mime_type, image.data
     else:
         mime, data = "image/png", encode_png(image)
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return b"data:%s;base64,%s" % (mime.encode("ascii"), base64.b64encode(data))
+
+
+def image_data_url(image: PageImage) -> str:
+    """``data:image/png;base64,...`` (JPEG pages keep their bytes as ``image/jpeg``)."""
+    return image_data_url_bytes(image).decode("ascii")
 
 
 def chat_messages(spec: ModelSpec, image_url: str) -> list[dict[str, Any]]:
     """Messages asking ``spec``'s question about the image at ``image_url``."""
+    return prompt_messages(spec.system_prompt, spec.prompt.value, image_url)
+
+
+def prompt_messages(system_prompt: str | None, prompt: str, image_url: str) -> list[dict[str, Any]]:
+    """The system prompt (when there is one), then the image at ``image_url`` and ``prompt``."""
     messages: list[dict[str, Any]] = []
-    if spec.system_prompt:
-        messages.append({"role": "system", "content": spec.system_prompt})
+    if system_prompt:
+        messages.append({"role": "system", "content": system_prompt})
     messages.append(
         {
             "role": "user",
             "content": [
                 {"type": "image_url", "image_url": {"url": image_url}},
-                {"type": "text", "text": spec.prompt.value},
+                {"type": "text", "text": prompt},
             ],
         }
     )

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 
+from docparse.engines.loop import LoopThread
 from docparse.engines.openai import OpenAIEngine
 from docparse.engines.openai_options import OpenAIEngineOptions
 from schemas.engine import EngineRequest, ModelSpec, Sampling
+from tests.standin.http11 import Handler, HttpServer
 from tests.standin.pages import small_page
-from tests.standin.server import StandinServer
+from tests.standin.server import HOST, StandinServer
 
 #: An environment variable no test sets unless it means to: keeps a developer's real key out.
 NO_KEY_ENV = "DOCPARSE_TEST_NO_SUCH_KEY"
@@ -23,6 +26,25 @@ def standin() -> Iterator[StandinServer]:
     """A stand-in model server on a free loopback port, no service time, no faults."""
     with StandinServer() as server:
         yield server
+
+
+@contextmanager
+def _serving(handler: Handler) -> Iterator[str]:
+    loop = LoopThread(name="test-handler-server")
+    server = HttpServer(handler)
+    try:
+        port = loop.run(server.start(HOST, 0))
+        yield f"http://{HOST}:{port}"
+    finally:
+        loop.run(server.stop())
+        loop.stop()
+
+
+@pytest.fixture
+def serve() -> Callable[[Handler], AbstractContextManager[str]]:
+    """``with serve(handler) as url``: real HTTP on loopback, every request answered by
+    ``handler`` (async, HttpRequest -> HttpResponse); for replies the stand-in does not make."""
+    return _serving
 
 
 def fast_options(*urls: str, **overrides: object) -> OpenAIEngineOptions:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
-import httpx
 import pytest
 
 from docparse.engines.health import check_endpoint
 from docparse.engines.openai import OpenAIEngine
 from schemas.errors import ErrorCode
 from tests.standin.faults import Fault, FaultPlan
+from tests.standin.http11 import HttpRequest, HttpResponse
 from tests.standin.server import StandinServer
 
 KEY_ENV = "DOCPARSE_TEST_API_KEY"
@@ -34,7 +35,7 @@ def test_key_is_sent_as_bearer_header(secret_env, make_options, make_requests):
 def test_key_never_reaches_logs_reprs_or_error_records(
     secret_env, make_options, make_requests, caplog
 ):
-    caplog.set_level(logging.DEBUG)  # httpx and httpcore log every exchange at DEBUG
+    caplog.set_level(logging.DEBUG)  # HTTP client libraries log exchanges at DEBUG
     texts: list[str] = []
     with StandinServer(api_key=SECRET, faults=FaultPlan(retry_after_s=0.01)) as standin:
         standin.faults.script(Fault.HTTP_429, Fault.HTTP_500, Fault.DROP, Fault.MALFORMED)
@@ -54,14 +55,15 @@ def test_key_never_reaches_logs_reprs_or_error_records(
     assert all(SECRET not in text for text in texts)  # ... without the key
 
 
-def test_a_server_echoing_the_key_is_scrubbed(secret_env, make_options, make_requests):
-    def handler(request: httpx.Request) -> httpx.Response:
+def test_a_server_echoing_the_key_is_scrubbed(secret_env, make_options, make_requests, serve):
+    async def handler(request: HttpRequest) -> HttpResponse:
         echoed = request.headers["authorization"].removeprefix("Bearer ")
-        return httpx.Response(401, json={"error": {"message": f"Incorrect API key: {echoed}"}})
+        body = {"error": {"message": f"Incorrect API key: {echoed}"}}
+        return HttpResponse(401, json.dumps(body).encode())
 
-    options = make_options("http://model.invalid:8000", api_key_env=secret_env)
-    with OpenAIEngine(options, transport=httpx.MockTransport(handler)) as engine:
-        [reply] = engine.infer(make_requests(1))
+    with serve(handler) as url:
+        with OpenAIEngine(make_options(url, api_key_env=secret_env)) as engine:
+            [reply] = engine.infer(make_requests(1))
     assert reply.error.code is ErrorCode.ENGINE_ERROR
     assert "Incorrect API key: ***" in reply.error.message
     assert SECRET not in reply.model_dump_json()

@@ -31,7 +31,7 @@ def test_unreachable(make_options):
         url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     health = check_endpoint(url, options=make_options(url))
     assert health.status is HealthStatus.UNREACHABLE
-    assert url in health.message and "ConnectError" in health.message
+    assert url in health.message and "ClientConnectorError" in health.message
 
 
 def test_wrong_model_lists_what_is_served(make_options):

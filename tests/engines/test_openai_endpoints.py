@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import time
 
-from docparse.engines.lanes import LANE_CONNECTIONS, EndpointLanes
 from docparse.engines.openai import OpenAIEngine
 from schemas.errors import ErrorCode
 from tests.standin.faults import Fault, FaultPlan
@@ -88,15 +86,15 @@ def test_connections_are_kept_alive_and_bounded(make_options, make_requests):
     assert standin.connections_opened == opened  # the second batch reused them all
 
 
-def test_lanes_share_an_endpoints_slots_evenly():
-    capacity = 2 * LANE_CONNECTIONS + 1
-    lanes = EndpointLanes(capacity)
-    assert len(lanes.lanes) == 3
-    for _ in range(capacity):  # the balancer never lets more than `capacity` through
-        lanes.pick().outstanding += 1
-    counts = [lane.outstanding for lane in lanes.lanes]
-    assert max(counts) <= LANE_CONNECTIONS and max(counts) - min(counts) <= 1
-    asyncio.run(lanes.aclose())
+def test_every_slot_gets_a_connection_and_none_waits_for_one(make_options, make_requests):
+    capacity = 9
+    with StandinServer(latency_s=0.05) as standin:
+        options = make_options(standin.url, max_in_flight_per_endpoint=capacity)
+        with OpenAIEngine(options) as engine:
+            replies = engine.infer(make_requests(3 * capacity))
+    assert all(r.error is None for r in replies)
+    assert standin.max_concurrent == capacity  # all slots busy at once: no request held back
+    assert standin.connections_opened == capacity  # one kept-alive connection per slot
 
 
 def test_the_bound_is_per_endpoint(make_options, make_requests):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 import pytest
 from PIL import Image
 
@@ -15,6 +15,7 @@ from schemas.engine import EngineRequest, FinishReason, ModelSpec, PromptVariant
 from schemas.errors import EngineError, ErrorCode
 from schemas.page import ImageEncoding, PageImage
 from tests.standin.faults import PLAIN_HTML_REPLY, REPEATED_NGRAM, Fault, FaultPlan
+from tests.standin.http11 import HttpRequest, HttpResponse
 from tests.standin.pages import small_page
 from tests.standin.replies import FALLBACK_REPLY, RecordedReplies, prompt_tokens, sha256_hex
 from tests.standin.server import StandinServer
@@ -126,13 +127,14 @@ def test_repetition_loop_and_plain_html_are_passed_through(standin, engine, make
     assert plain.text == PLAIN_HTML_REPLY
 
 
-def test_unknown_finish_reason_and_missing_usage_map_to_other_and_zero(make_options, make_requests):
-    def handler(request: httpx.Request) -> httpx.Response:
+def test_unknown_finish_reason_and_missing_usage_map_to_other_and_zero(
+    make_options, make_requests, serve
+):
+    async def handler(request: HttpRequest) -> HttpResponse:
         body = {"choices": [{"message": {"content": None}, "finish_reason": "abort"}]}
-        return httpx.Response(200, json=body)
+        return HttpResponse(200, json.dumps(body).encode())
 
-    options = make_options("http://model.invalid:8000")
-    with OpenAIEngine(options, transport=httpx.MockTransport(handler)) as engine:
+    with serve(handler) as url, OpenAIEngine(make_options(url)) as engine:
         [reply] = engine.infer(make_requests(1))
     assert (reply.finish_reason, reply.text, reply.prompt_tokens, reply.output_tokens) == (
         FinishReason.OTHER, "", 0, 0,

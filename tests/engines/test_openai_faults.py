@@ -10,6 +10,7 @@ from docparse.engines.openai import OpenAIEngine
 from schemas.engine import FinishReason, ModelSpec
 from schemas.errors import ErrorCode
 from tests.standin.faults import Fault, FaultPlan
+from tests.standin.replies import sha256_hex
 from tests.standin.server import StandinServer
 
 
@@ -30,6 +31,20 @@ def test_429_waits_for_retry_after_then_succeeds(make_options, make_requests):
     first, second = standin.calls
     # Back-off alone would wait ~10 ms; the server asked for 200 ms.
     assert second.received_at - first.received_at >= 0.19
+
+
+def test_a_request_in_back_off_does_not_hold_up_the_others(make_options, make_requests):
+    requests = make_requests(4)
+    slow = sha256_hex(requests[0].page.image.data)
+    with StandinServer(faults=FaultPlan(retry_after_s=0.5)) as standin:
+        standin.faults.script(Fault.HTTP_429, key=slow)
+        with OpenAIEngine(make_options(standin.url, max_in_flight_per_endpoint=1)) as engine:
+            replies = engine.infer(requests)
+    assert all(r.error is None for r in replies)
+    _, retried = [c for c in standin.calls if c.image_sha256 == slow]
+    others = [c for c in standin.calls if c.image_sha256 != slow]
+    assert len(others) == 3
+    assert all(c.received_at < retried.received_at for c in others)  # served while it waited
 
 
 def test_retry_after_beyond_the_budget_gives_up_at_once(make_options, make_requests):

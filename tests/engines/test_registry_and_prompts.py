@@ -87,8 +87,11 @@ def test_register_replace_unregister():
     assert "echo" not in available_engines()
 
 
-def test_importing_engines_does_not_import_httpx():
-    code = "import sys, docparse.engines; assert 'httpx' not in sys.modules, 'httpx imported'"
+def test_importing_engines_does_not_import_http_clients():
+    code = (
+        "import sys, docparse.engines\n"
+        "for name in ('aiohttp', 'httpx'): assert name not in sys.modules, name + ' imported'"
+    )
     subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, check=True)
 
 

@@ -19,7 +19,8 @@ from docparse.engines.openai_wire import (
     parse_chat_response,
     served_model_ids,
 )
-from schemas.engine import EngineRequest, FinishReason, Sampling
+from docparse.engines.prompts import build_messages
+from schemas.engine import EngineRequest, FinishReason, ModelSpec, Sampling
 from tests.standin.pages import small_page
 
 
@@ -60,6 +61,13 @@ def test_payload_fields():
     assert (body["top_k"], body["repetition_penalty"]) == (3, 1.1)
     plain = json.loads(chat_payload(request, "m", vllm_extras=False))
     assert "top_k" not in plain and "repetition_penalty" not in plain
+
+
+def test_payload_messages_are_the_chat_messages_even_when_prompts_look_like_json():
+    spec = ModelSpec(system_prompt='Reply with {"url":""} or "url":"" verbatim.')
+    request = EngineRequest(request_id="d/p1#1", page=small_page(5), spec=spec)
+    body = json.loads(chat_payload(request, "m"))
+    assert body["messages"] == build_messages(request)  # the image URL spliced in its place
 
 
 def test_unset_seed_and_top_k_are_not_sent():
