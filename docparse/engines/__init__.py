@@ -1,6 +1,6 @@
 """Engines: page requests in, model replies out (see :mod:`docparse.engines.base`).
 
-Importing this package is light: engines that need extras (httpx, vllm) are imported by their
+Importing this package is light: engines that need extras (aiohttp, vllm) are imported by their
 registry factory, on ``create_engine(name, ...)``.
 """
 

@@ -1,7 +1,7 @@
 """Where the ``openai`` engine runs: endpoints, concurrency, timeouts, back-off, credentials.
 
 What to ask (model, prompt, sampling) is not here: it comes with each request's ModelSpec.
-This module does not import httpx, so options can be built and validated without the extra.
+This module does not import aiohttp, so options can be built and validated without the extra.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A factory takes the engine's own options section (its pydantic model, a plain mapping that
 validates into it, or None for defaults) and returns an :class:`~docparse.engines.base.Engine`.
-Factories import their heavy dependencies (httpx, vllm) when called, never at registration, so
+Factories import their heavy dependencies (aiohttp, vllm) when called, never at registration, so
 ``import docparse.engines`` stays light.
 """
 
