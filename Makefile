@@ -9,10 +9,12 @@ OUT ?= out
 
 .PHONY: env demo test lint fixtures bench clean
 
-$(STAMP): pyproject.toml
+# constraints.txt pins the versions the tests and the byte-identical fixture corpus were made
+# with (regenerate: pip freeze --exclude-editable > constraints.txt after an upgrade).
+$(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
 env: $(STAMP)
