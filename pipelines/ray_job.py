@@ -21,9 +21,11 @@ from docparse.sources import SourceRef
 from pipelines.assemble import DocumentAssembler
 from pipelines.engine_step import EngineStep, engine_workers
 from pipelines.records import DocDone, PageItem, RenderTask
-from pipelines.steps import failed_document, plan_document, render_task
 from schemas.errors import DocparseError, ErrorCode
 from schemas.options import RenderOptions, RunOptions
+
+#: Batches one openai engine actor runs at once (see run_ray).
+OPENAI_CALLS = 3
 
 #: Row kinds: a listed source, a render task, a rendered page, a settled document, a done page.
 _REF, _TASK, _PAGE, _SETTLED, _DONE = "ref", "task", "page", "settled", "done"
@@ -43,6 +45,8 @@ def _plan(
     render: RenderOptions,
     options: RunOptions,
 ) -> list[dict[str, Any]]:
+    from pipelines.steps import failed_document, plan_document  # see _render
+
     ref: SourceRef = pickle.loads(row["payload"])
     try:
         planned = plan_document(
@@ -61,6 +65,10 @@ def _plan(
 def _render(
     row: dict[str, Any], *, render: RenderOptions, options: RunOptions
 ) -> Iterable[dict[str, Any]]:
+    # Imported here, not at the top: the steps load PyMuPDF (~100 MB per process), which only
+    # the plan and render workers need; the driver and the engine actors import this module too.
+    from pipelines.steps import render_task
+
     if row["kind"] != _TASK:
         yield row
         return
@@ -87,6 +95,34 @@ class _EngineActor:
                 pickle.dumps(page_done, protocol=pickle.HIGHEST_PROTOCOL),
             )
         return {"kind": kinds, "payload": payloads}
+
+
+def _one_row_per_block(ds: Any) -> Any:
+    """Give each render task its own block, so that it becomes its own Ray task.
+
+    Ray Data hands a map task whole blocks, and a plan task puts all of one document's render
+    tasks in one block: without this, one Ray task renders a whole document on one core and
+    releases its pages only at the end (a 1,000-page PDF: minutes before the first request, and
+    every page held at once). Streaming repartition splits blocks as they come (no barrier).
+    """
+    try:
+        return ds.repartition(target_num_rows_per_block=1)
+    except TypeError:  # Ray without streaming repartition: documents render whole
+        return ds
+
+
+def _engine_pool(ray_data: Any, workers: int, calls: int) -> tuple[Any, dict[str, Any]]:
+    """An actor pool of ``workers`` actors, each running ``calls`` batches at once (EngineStep is
+    thread-safe), and the remote args that go with it on this Ray version."""
+    if calls == 1:
+        return ray_data.ActorPoolStrategy(size=workers), {}
+    try:  # Ray >= 2.50 runs an actor's calls one at a time unless told otherwise
+        pool = ray_data.ActorPoolStrategy(
+            size=workers, max_concurrent_calls_per_actor=calls, enable_true_multi_threading=True
+        )
+        return pool, {}
+    except TypeError:  # older Ray: a threaded actor runs its calls concurrently
+        return ray_data.ActorPoolStrategy(size=workers), {"max_concurrency": calls}
 
 
 def _init_ray(options: RunOptions) -> None:
@@ -124,26 +160,30 @@ def run_ray(
 
     gpu = options.engine.name == "vllm"
     workers = engine_workers(options) if not gpu else max(1, options.runner.engine_workers or 1)
-    batch = options.runner.batch_size
+    batch, calls = options.runner.batch_size, 1
     if options.engine.name == "openai":
-        # An actor's engine runs a whole batch concurrently: a batch fills the in-flight slots.
-        workers = min(workers, 2)
-        batch = max(
-            batch,
-            -(-options.engine.max_in_flight * len(options.engine.endpoints) // workers),
-        )
+        # One actor is enough: its engine keeps every endpoint's slots busy over HTTP (another
+        # actor is another ~150 MB process). It runs OPENAI_CALLS batches at once, each of at
+        # least slots / (OPENAI_CALLS - 1) pages, so that while one batch's last replies come
+        # back and go on to the driver, the others still fill every slot.
+        slots = options.engine.max_in_flight * len(options.engine.endpoints)
+        workers, calls = options.runner.engine_workers or 1, OPENAI_CALLS
+        batch = max(batch, -(-slots // (calls - 1)))
+    compute, remote_args = _engine_pool(ray.data, workers, calls)
     ds = ray.data.from_items([_row(_REF, ref) for ref in refs])
     common = {"render": render, "options": options}
     ds = ds.flat_map(_plan, fn_kwargs={"resume": resume, **common}, num_cpus=0.5)
+    ds = _one_row_per_block(ds)
     ds = ds.flat_map(_render, fn_kwargs=common, num_cpus=1)
     ds = ds.map_batches(
         _EngineActor,
         fn_constructor_args=(options,),
         batch_size=batch,
-        compute=ray.data.ActorPoolStrategy(size=workers),
+        compute=compute,
         num_cpus=0 if not gpu else 1,
         num_gpus=options.engine.tensor_parallel_size if gpu else 0,
         batch_format="numpy",
+        **remote_args,
     )
     for row in ds.iter_rows():
         record = pickle.loads(row["payload"])
