@@ -17,14 +17,32 @@ Corners = tuple[float, float, float, float]
 _NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _SEPARATORS = re.compile(r"[\s,;]+")
 _BRACKETS = "[]()"
+_PLAIN_NUMBER = r"([-+]?\d{1,15}(?:\.\d{0,15})?)"
+_FOUR_PLAIN = re.compile(
+    rf"[ \t]*{_PLAIN_NUMBER} +{_PLAIN_NUMBER} +{_PLAIN_NUMBER} +{_PLAIN_NUMBER}[ \t]*"
+)
 
 
 class BBoxSyntaxError(ValueError):
     """A ``data-bbox`` value that is not four finite numbers."""
 
 
+def plain_corners(value: str) -> Corners | None:
+    """The four numbers of a value written ``"x1 y1 x2 y2"`` in plain decimals, as Qwen writes
+    them (always finite), else ``None``: the common case of :func:`parse_bbox`, without its
+    checks."""
+    plain = _FOUR_PLAIN.fullmatch(value)
+    if plain is None:
+        return None
+    x1, y1, x2, y2 = plain.groups()
+    return float(x1), float(y1), float(x2), float(y2)
+
+
 def parse_bbox(value: str) -> Corners:
     """Read four numbers from a ``data-bbox`` value, in the order written (corners not checked)."""
+    plain = plain_corners(value)
+    if plain is not None:
+        return plain
     inner = value.strip()
     if inner[:1] in _BRACKETS and inner[-1:] in _BRACKETS:
         inner = inner[1:-1]
@@ -51,7 +69,10 @@ def order_corners(corners: Corners) -> tuple[BBox, bool]:
 
 def format_bbox(box: BBox) -> str:
     """Canonical ``data-bbox`` text: space-separated, integers without a decimal point."""
-    return " ".join(_format_number(v) for v in box.as_tuple())
+    x1, y1, x2, y2 = box.x1, box.y1, box.x2, box.y2
+    if x1.is_integer() and y1.is_integer() and x2.is_integer() and y2.is_integer():
+        return f"{int(x1)} {int(y1)} {int(x2)} {int(y2)}"  # the usual case, in one step
+    return " ".join(_format_number(v) for v in (x1, y1, x2, y2))
 
 
 def _format_number(value: float) -> str:

@@ -7,6 +7,7 @@ clamped; a larger overshoot means the box was read in another frame and the repl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from schemas.geometry import BBox, Frame, PageTransform
@@ -44,6 +45,24 @@ def fit_to_frame(box: BBox, frame: Frame, tolerance: float) -> FrameFit:
 def to_page_box(box: BBox, transform: PageTransform) -> BBox:
     """Map a model-frame box (already inside the model frame) to the page frame, rounded.
 
-    The clamp only absorbs floating-point drift at the page edges.
+    The clamp only absorbs floating-point drift at the page edges. Computed on the coordinates
+    (one box built, not three): the same values as
+    ``transform.page_frame.clamp(transform.to_page(box)).round(PAGE_DIGITS)``.
     """
-    return transform.page_frame.clamp(transform.to_page(box)).round(PAGE_DIGITS)
+    return page_mapper(transform)(box)
+
+
+def page_mapper(transform: PageTransform) -> Callable[[BBox], BBox]:
+    """:func:`to_page_box` for many boxes of one page (the transform read once)."""
+    sx, sy = transform.sx, transform.sy
+    width, height = transform.page_width, transform.page_height
+
+    def to_page(box: BBox) -> BBox:
+        return BBox(
+            x1=round(min(max(box.x1 * sx, 0.0), width), PAGE_DIGITS),
+            y1=round(min(max(box.y1 * sy, 0.0), height), PAGE_DIGITS),
+            x2=round(min(max(box.x2 * sx, 0.0), width), PAGE_DIGITS),
+            y2=round(min(max(box.y2 * sy, 0.0), height), PAGE_DIGITS),
+        )
+
+    return to_page

@@ -2,8 +2,9 @@
 
 Rules, applied in this order, each block used by at most one of them:
 
-1. ``colon`` and ``checkbox`` (:mod:`postprocess.extract.form_text`): ``Label: value`` pieces
-   of a block's text, several per line allowed; check-box marks ``☐ ☑ ☒ [x] [ ] ✓ ✔``;
+1. ``colon`` and check boxes (:mod:`postprocess.extract.form_text`): ``Label: value`` pieces
+   of a block's text, several per line allowed; check-box marks ``☐ ☑ ☒ [x] [ ] ✓ ✔``, whose
+   line is a question with options (check boxes), not a pair;
 2. ``table`` (:mod:`postprocess.extract.form_layout`): rows of two-column label/value tables;
 3. ``box``: a label above a drawn box read as one tall block;
 4. ``spatial``: a label block and the nearest value block to its right or below it; a
@@ -11,7 +12,7 @@ Rules, applied in this order, each block used by at most one of them:
 
 Keys are also given normalised (:func:`postprocess.extract.labels.norm_key`). Boxes are in the
 page frame; where key and value share a block they are estimates (``estimated_boxes``): by
-character offsets along the block for ``colon``/``checkbox``, by table rows and halves for
+character offsets along the block for ``colon`` and check boxes, by table rows and halves for
 ``table``, top third / rest for ``box``. ``spatial`` boxes are the blocks' own boxes.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from postprocess.extract.boxes import line_height
 from postprocess.extract.form_layout import box_pairs, spatial_pairs, table_pairs
 from postprocess.extract.form_text import text_pairs
 from postprocess.extract.segments import Piece
@@ -50,11 +52,12 @@ def extract_form(
         tables if tables is not None else tables_from_blocks(page_blocks, page_number=page_number)
     )
     used = set(found.used) | {t.sources[0].block_id for t in page_tables if t.sources}
+    line = line_height(page_blocks)
     pairs = [
         *found.pairs,
         *table_pairs(page_tables, page_number),
-        *box_pairs(page_blocks, page_number, used),
-        *spatial_pairs(page_blocks, page_number, used),
+        *box_pairs(page_blocks, page_number, used, line),
+        *spatial_pairs(page_blocks, page_number, used, line),
     ]
     pairs += [p for p in found.empty if p.key_block_id not in used]  # labels left without value
     return FormResult(pairs=pairs, checkboxes=found.checkboxes)

@@ -10,6 +10,7 @@ cannot leak into the text as stray ``]>``, and the attempt is reported.
 from __future__ import annotations
 
 import re
+import threading
 
 import lxml.html
 from lxml import etree
@@ -21,11 +22,17 @@ _INTERNAL_SUBSET_DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNOREC
 _MARKUP = re.compile(r"<[A-Za-z!/?]")
 #: Characters XML (hence lxml's text nodes) cannot hold: C0 controls but tab/LF/CR, U+FFFE/FFFF.
 _NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_C0_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
 def safe_parser() -> lxml.html.HTMLParser:
-    """A fresh recovering HTML parser with no network access (parsers are not thread-safe)."""
-    return lxml.html.HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lacks default_doctype
+    """A fresh recovering HTML parser with no network access (parsers are not thread-safe).
+
+    Every element is an ``HtmlElement`` (comments, processing instructions and entities their
+    ``lxml.html`` classes): lxml.html's default look-up, which picks form-element subclasses by
+    tag name, runs Python code for every element touched, and nothing here uses those classes.
+    """
+    parser = lxml.html.HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lacks default_doctype
         recover=True,
         no_network=True,
         remove_comments=True,
@@ -33,6 +40,35 @@ def safe_parser() -> lxml.html.HTMLParser:
         default_doctype=False,
         huge_tree=False,
         encoding="utf-8",
+    )
+    parser.set_element_class_lookup(_LOOKUP)
+    return parser
+
+
+_LOOKUP = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+_THREAD = threading.local()
+
+
+def _parser() -> lxml.html.HTMLParser:
+    """This thread's parser (a parser may be reused, but not shared between threads)."""
+    parser: lxml.html.HTMLParser | None = getattr(_THREAD, "parser", None)
+    if parser is None:
+        parser = _THREAD.parser = safe_parser()
+    return parser
+
+
+def _has_non_xml_chars(data: bytes) -> bool:
+    """Whether the UTF-8 text holds a character of :data:`_NOT_XML_CHARS` (checked on the bytes:
+    a C0 control is its own byte, U+FFFE/U+FFFF are ``EF BF BE``/``EF BF BF``)."""
+    return (
+        len(data.translate(None, _C0_CONTROLS)) != len(data)
+        or b"\xef\xbf\xbe" in data
+        or b"\xef\xbf\xbf" in data
     )
 
 
@@ -47,7 +83,7 @@ def parse_document(markup: str) -> tuple[HtmlElement | None, list[ErrorRecord]]:
     Returns ``(None, issues)`` when libxml2 finds no element at all (only comments, say).
     """
     issues: list[ErrorRecord] = []
-    cleaned, removed = _INTERNAL_SUBSET_DOCTYPE.subn("", markup)
+    cleaned, removed = _INTERNAL_SUBSET_DOCTYPE.subn("", markup) if "<!" in markup else (markup, 0)
     if removed:
         issues.append(
             ErrorRecord(
@@ -56,8 +92,9 @@ def parse_document(markup: str) -> tuple[HtmlElement | None, list[ErrorRecord]]:
                 message="DOCTYPE with an internal subset (entity declarations) removed unread",
             )
         )
-    cleaned, stripped = _NOT_XML_CHARS.subn("", cleaned)
-    if stripped:
+    data = cleaned.encode("utf-8", errors="replace")  # a lone surrogate becomes "?"
+    if _has_non_xml_chars(data):
+        cleaned, stripped = _NOT_XML_CHARS.subn("", cleaned)
         issues.append(
             ErrorRecord(
                 code=ErrorCode.MALFORMED_HTML,
@@ -65,9 +102,9 @@ def parse_document(markup: str) -> tuple[HtmlElement | None, list[ErrorRecord]]:
                 message=f"{stripped} control character(s) removed",
             )
         )
-    data = cleaned.encode("utf-8", errors="replace")  # a lone surrogate becomes "?"
+        data = cleaned.encode("utf-8", errors="replace")
     try:
-        root = etree.fromstring(data, safe_parser())
+        root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError:
         root = None
     if root is None:

@@ -19,8 +19,14 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from postprocess.bboxes import BBoxSyntaxError, format_bbox, order_corners, parse_bbox
-from postprocess.coords import fit_to_frame, to_page_box
+from postprocess.bboxes import (
+    BBoxSyntaxError,
+    format_bbox,
+    order_corners,
+    parse_bbox,
+    plain_corners,
+)
+from postprocess.coords import fit_to_frame, page_mapper
 from postprocess.text import block_text
 from postprocess.tree import (
     BBOX_ATTR,
@@ -33,7 +39,7 @@ from postprocess.tree import (
 )
 from schemas.blocks import Block, BlockKind
 from schemas.errors import ErrorCode, ErrorRecord, Severity
-from schemas.geometry import BBox, PageTransform
+from schemas.geometry import BBox, Frame, PageTransform
 from schemas.options import PostprocessOptions
 
 _HEADINGS = {f"h{n}": n for n in range(2, 7)}
@@ -68,15 +74,16 @@ def extract_blocks(
     blocks: list[Block] = []
     issues: list[ErrorRecord] = []
     unboxed = 0
+    model_frame = transform.model_frame  # built once per page, not once per block
+    to_page = page_mapper(transform)
     for index, el in enumerate(block_elements(body)):
         unboxed += not has_box(el)
-        reading = _read_box(el, transform, options)
+        reading = _read_box(el, transform, model_frame, options)
         issues.extend(reading.issues)
-        kind, level = classify(el)
-        text, caption = _texts(el, kind)
-        page_box = (
-            to_page_box(reading.model, transform) if reading.model and reading.in_frame else None
-        )
+        classes = class_names(el)
+        kind, level = _classify(el.tag, classes)
+        text, caption = _texts(el, kind, classes)
+        page_box = to_page(reading.model) if reading.model and reading.in_frame else None
         blocks.append(
             Block(
                 id=f"{doc_id}/p{page_number}/b{index + 1}",
@@ -84,7 +91,7 @@ def extract_blocks(
                 kind=kind,
                 level=level,
                 tag=el.tag,
-                classes=class_names(el),
+                classes=classes,
                 text=text,
                 html=outer_html(el),
                 bbox_model=reading.model,
@@ -98,9 +105,9 @@ def extract_blocks(
 def block_elements(container: HtmlElement) -> Iterator[HtmlElement]:
     """Elements that are blocks, in document order, looking through unboxed wrappers."""
     for child in container:
-        if not is_element(child):
+        if not isinstance(child.tag, str):  # a comment, processing instruction or entity
             continue
-        if not has_box(child) and has_boxed_descendant(child):
+        if child.get(BBOX_ATTR) is None and has_boxed_descendant(child):
             yield from block_elements(child)
         else:
             yield child
@@ -108,8 +115,10 @@ def block_elements(container: HtmlElement) -> Iterator[HtmlElement]:
 
 def classify(el: HtmlElement) -> tuple[BlockKind, int | None]:
     """The block kind of ``el`` and, for titles and headings, its level."""
-    tag = el.tag
-    classes = set(class_names(el))
+    return _classify(el.tag, class_names(el))
+
+
+def _classify(tag: str, class_list: list[str]) -> tuple[BlockKind, int | None]:
     if tag == "h1":
         return BlockKind.TITLE, 1
     if tag in _HEADINGS:
@@ -124,6 +133,7 @@ def classify(el: HtmlElement) -> tuple[BlockKind, int | None]:
         return BlockKind.IMAGE, None
     if tag in _PARAGRAPH_TAGS:
         return BlockKind.PARAGRAPH, None
+    classes = set(class_list)
     if "chemical" in classes or "music" in classes:
         return BlockKind.OTHER, None
     for cls, kind in (
@@ -137,53 +147,62 @@ def classify(el: HtmlElement) -> tuple[BlockKind, int | None]:
     return BlockKind.OTHER, None
 
 
-def _texts(el: HtmlElement, kind: BlockKind) -> tuple[str, str | None]:
+def _texts(el: HtmlElement, kind: BlockKind, classes: list[str]) -> tuple[str, str | None]:
     """``(text, caption)``: an ``image caption`` block's text is its generated caption."""
-    if kind is BlockKind.IMAGE and "caption" in class_names(el):
+    if kind is BlockKind.IMAGE and "caption" in classes:
         return "", block_text(el) or None
     return block_text(el), None
 
 
 def _read_box(
-    el: HtmlElement, transform: PageTransform, options: PostprocessOptions
+    el: HtmlElement, transform: PageTransform, model_frame: Frame, options: PostprocessOptions
 ) -> _BoxReading:
     """Parse, order and frame-check the block's box; write the repaired box back in place."""
     raw = el.get(BBOX_ATTR)
-    path = element_path(el)
     if raw is None:
-        issue = _issue(
-            ErrorCode.MISSING_BBOX, Severity.WARNING, f"<{el.tag}> block has no box", path
-        )
+        issue = _issue(ErrorCode.MISSING_BBOX, Severity.WARNING, f"<{el.tag}> block has no box", el)
         return _BoxReading(model=None, in_frame=False, issues=[issue])
+    corners = plain_corners(raw)
+    if corners is not None:  # the usual box: plain numbers, in order, inside the frame
+        x1, y1, x2, y2 = corners
+        if 0 <= x1 <= x2 <= model_frame.width and 0 <= y1 <= y2 <= model_frame.height:
+            box = BBox(x1=x1, y1=y1, x2=x2, y2=y2)
+            _write_box(el, raw, box)
+            return _BoxReading(model=box, in_frame=True, issues=[])
     try:
         box, swapped = order_corners(parse_bbox(raw))
     except BBoxSyntaxError as exc:
-        issue = _issue(ErrorCode.BAD_BBOX, Severity.ERROR, f"unreadable box: {exc}", path)
+        issue = _issue(ErrorCode.BAD_BBOX, Severity.ERROR, f"unreadable box: {exc}", el)
         return _BoxReading(model=None, in_frame=False, issues=[issue])
     issues: list[ErrorRecord] = []
     if swapped:
         issues.append(
-            _issue(ErrorCode.BBOX_SWAPPED, Severity.WARNING, f"corners swapped in {raw!r}", path)
+            _issue(ErrorCode.BBOX_SWAPPED, Severity.WARNING, f"corners swapped in {raw!r}", el)
         )
-    fit = fit_to_frame(box, transform.model_frame, options.bbox_tolerance)
-    frame = f"{transform.model_width}x{transform.model_height}"
-    if fit.outside:
-        message = f"box {raw!r} outside the {frame} model frame beyond tolerance"
-        issues.append(_issue(ErrorCode.BBOX_OUT_OF_FRAME, Severity.ERROR, message, path))
-    elif fit.clamped:
-        message = f"box {raw!r} overshoots the {frame} model frame slightly: clamped"
-        issues.append(_issue(ErrorCode.BBOX_CLAMPED, Severity.WARNING, message, path))
+    fit = fit_to_frame(box, model_frame, options.bbox_tolerance)
+    if fit.outside or fit.clamped:
+        frame = f"{transform.model_width}x{transform.model_height}"
+        if fit.outside:
+            message = f"box {raw!r} outside the {frame} model frame beyond tolerance"
+            issues.append(_issue(ErrorCode.BBOX_OUT_OF_FRAME, Severity.ERROR, message, el))
+        else:
+            message = f"box {raw!r} overshoots the {frame} model frame slightly: clamped"
+            issues.append(_issue(ErrorCode.BBOX_CLAMPED, Severity.WARNING, message, el))
     _write_box(el, raw, fit.box)
     return _BoxReading(model=fit.box, in_frame=not fit.outside, issues=issues)
 
 
 def _write_box(el: HtmlElement, raw: str, box: BBox) -> None:
-    """Canonical box on ``el`` and on nested elements that repeat its raw box (its ``<img>``)."""
+    """Canonical box on ``el`` and on nested elements that repeat its raw box (its ``<img>``);
+    nothing to do when the box is already written canonically."""
     canonical = format_bbox(box)
+    if canonical == raw:
+        return
     for node in el.iter():
         if is_element(node) and node.get(BBOX_ATTR) == raw:
             node.set(BBOX_ATTR, canonical)
 
 
-def _issue(code: ErrorCode, severity: Severity, message: str, path: str) -> ErrorRecord:
-    return ErrorRecord(code=code, severity=severity, message=message, path=path)
+def _issue(code: ErrorCode, severity: Severity, message: str, el: HtmlElement) -> ErrorRecord:
+    """An issue located at ``el``, whose path is computed when reported (it is rarely needed)."""
+    return ErrorRecord(code=code, severity=severity, message=message, path=element_path(el))

@@ -31,12 +31,12 @@ from lxml.html import HtmlElement
 from postprocess.fences import Located
 from postprocess.tree import (
     BBOX_ATTR,
+    BOXED_INSIDE,
     VOID_TAGS,
     element_path,
     has_box,
     has_boxed_descendant,
     is_blank,
-    is_element,
     next_element,
 )
 from schemas.errors import ErrorCode, ErrorRecord, Severity
@@ -89,21 +89,25 @@ def _ends_inside_element(body: str) -> bool:
 def normalise_layout(container: HtmlElement) -> list[ErrorRecord]:
     """Apply the layout repairs to ``container`` and, recursively, to unboxed wrappers in it."""
     issues = _wrap_loose_text(container)
-    for child in _elements(container):
-        if not has_box(child):
-            issues.extend(_borrow_image_box(child))
+    for child in _unboxed(container):
+        issues.extend(_borrow_image_box(child))
     issues.extend(_give_empty_boxes_away(container))
-    for child in _elements(container):
-        if not has_box(child) and child.tag in _SEPARATORS and is_blank(child):
+    for child in _unboxed(container):
+        if child.tag in _SEPARATORS and is_blank(child):
             child.drop_tree()
-    for child in _elements(container):
-        if not has_box(child) and has_boxed_descendant(child):
+    for child in _unboxed(container):
+        if has_boxed_descendant(child):
             issues.extend(normalise_layout(child))
     return issues
 
 
 def _elements(container: HtmlElement) -> list[HtmlElement]:
-    return [child for child in container if is_element(child)]
+    return [child for child in container if isinstance(child.tag, str)]
+
+
+def _unboxed(container: HtmlElement) -> list[HtmlElement]:
+    """The container's child elements without a box (most children of a reply have one)."""
+    return [c for c in container if isinstance(c.tag, str) and c.get(BBOX_ATTR) is None]
 
 
 def _wrap_loose_text(container: HtmlElement) -> list[ErrorRecord]:
@@ -139,7 +143,7 @@ def _loose_text_issue(paragraph: HtmlElement) -> ErrorRecord:
 
 
 def _borrow_image_box(el: HtmlElement) -> list[ErrorRecord]:
-    boxed = el.xpath(f".//*[@{BBOX_ATTR}]")
+    boxed = BOXED_INSIDE(el)
     if not boxed or any(b.tag != "img" or b.getparent() is not el for b in boxed):
         return []
     el.set(BBOX_ATTR, boxed[0].get(BBOX_ATTR))

@@ -144,8 +144,14 @@ def tables_from_blocks(blocks: Sequence[Block], *, page_number: int | None = Non
 def expand_grid(table: Table) -> list[list[str]]:
     """``n_rows`` x ``n_cols`` texts; a spanned cell's text in every position it covers (where
     spans overlap, the cell that comes first in the markup keeps the position)."""
-    grid: list[list[str | None]] = [[None] * table.n_cols for _ in range(table.n_rows)]
+    n_rows, n_cols = table.n_rows, table.n_cols
+    grid: list[list[str | None]] = [[None] * n_cols for _ in range(n_rows)]
     for cell in table.cells:
+        if cell.row_span == 1 and cell.col_span == 1:  # the usual cell: one position
+            r, c = cell.row, cell.col
+            if r < n_rows and c < n_cols and grid[r][c] is None:
+                grid[r][c] = cell.text
+            continue
         for r in range(cell.row, min(cell.row + cell.row_span, table.n_rows)):
             row = grid[r]
             for c in range(cell.col, min(cell.col + cell.col_span, table.n_cols)):

@@ -8,6 +8,7 @@ dropped. Tables become one line per row with cells separated by tabs, the captio
 from __future__ import annotations
 
 import re
+
 from lxml.html import HtmlElement
 
 from postprocess.tree import is_element
@@ -25,6 +26,8 @@ def block_text(el: HtmlElement) -> str:
     """Plain text of ``el`` (see the module docstring)."""
     if el.tag == "table":
         return table_text(el)
+    if len(el) == 0:  # text only (most blocks): no children to walk
+        return _tidy(_flat(el.text)) if el.text else ""
     pieces: list[str] = []
     _collect(el, pieces)
     return _tidy("".join(pieces))
@@ -37,13 +40,20 @@ def table_text(table: HtmlElement) -> str:
     if caption is not None:
         lines.append(inline_text(caption))
     for row in table.iter("tr"):
-        cells = [inline_text(cell) for cell in row if is_element(cell) and cell.tag in _CELL_TAGS]
+        # a comment's or entity's tag is not a string, so never a cell tag
+        cells = [
+            " ".join((cell.text or "").split()) if len(cell) == 0 else inline_text(cell)
+            for cell in row
+            if cell.tag in _CELL_TAGS
+        ]
         lines.append("\t".join(cells))
     return "\n".join(line for line in lines if line.strip())
 
 
 def inline_text(el: HtmlElement) -> str:
     """Text of ``el`` on one line, all whitespace collapsed."""
+    if len(el) == 0 and el.tag != "table":  # a leaf (most table cells): its own text only
+        return " ".join((el.text or "").split())
     return " ".join(block_text(el).split())
 
 
@@ -71,5 +81,7 @@ def _flat(source: str) -> str:
 
 
 def _tidy(text: str) -> str:
+    if "\n" not in text and "\t" not in text:  # one line without cells (most blocks)
+        return " ".join(text.split())  # every whitespace run one space, ends trimmed
     lines = (_SPACES.sub(" ", line).strip(" ") for line in text.split("\n"))
     return "\n".join(line for line in lines if line.strip())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import lxml.html
+from lxml import etree
 from lxml.html import HtmlElement
 
 #: The attribute that carries a layout block's box in QwenVL HTML.
@@ -24,13 +25,22 @@ def has_box(el: HtmlElement) -> bool:
     return el.get(BBOX_ATTR) is not None
 
 
+_BOXED_DESCENDANT = etree.XPath(f"boolean(.//*[@{BBOX_ATTR}])")
+#: Every element carrying a ``data-bbox`` inside the context node (compiled once).
+BOXED_INSIDE = etree.XPath(f".//*[@{BBOX_ATTR}]")
+#: Whether any element of the tree carries a ``data-bbox`` (compiled once).
+ANY_BOXED = etree.XPath(f"boolean(//*[@{BBOX_ATTR}])")
+
+
 def has_boxed_descendant(el: HtmlElement) -> bool:
     """True when some element strictly inside ``el`` carries a ``data-bbox``."""
-    return bool(el.xpath(f"boolean(.//*[@{BBOX_ATTR}])"))
+    return bool(_BOXED_DESCENDANT(el))
 
 
 def is_blank(el: HtmlElement) -> bool:
     """True when ``el`` shows nothing: no text and no image (empty wrappers and breaks only)."""
+    if el.text and not el.text.isspace():  # text of its own: not blank, image or not
+        return False
     if el.tag == "img" or any(is_element(d) and d.tag == "img" for d in el.iterdescendants()):
         return False
     return not "".join(el.itertext()).strip()

@@ -132,8 +132,15 @@ class DocumentExtraction(BaseModel):
 
 
 _FIELDS = TypeAdapter(dict[str, ExtractedField])
+_SOURCES = TypeAdapter(list[FieldSource])
 
 
-def fields_from_dicts(fields: dict[str, dict[str, Any]]) -> dict[str, ExtractedField]:
-    """Validate many extracted fields in one call (much faster than one model at a time)."""
+def fields_from_dicts(fields: dict[str, Any]) -> dict[str, ExtractedField]:
+    """Validate many extracted fields in one call (much faster than one model at a time); their
+    ``sources`` may be :class:`FieldSource` models already (taken as they are, not copied)."""
     return _FIELDS.validate_python(fields)
+
+
+def field_sources_from_dicts(sources: list[dict[str, Any]]) -> list[FieldSource]:
+    """Validate many field sources in one call."""
+    return _SOURCES.validate_python(sources)

@@ -17,7 +17,6 @@ class PairRule(str, Enum):
     TABLE = "table"  # a row of a two-column label/value table
     SPATIAL = "spatial"  # a label block and the nearest value block right of it or below it
     BOX = "box"  # a label above a drawn box, both read as one tall block ("Start date 04/01/2025")
-    CHECKBOX = "checkbox"  # a group of check boxes: the value lists the checked options
 
 
 class KeyValue(BaseModel):

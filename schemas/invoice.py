@@ -31,10 +31,13 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSche
 
 def decimal_to_number(value: Decimal) -> int | float:
     """``Decimal('2')`` -> ``2``; ``Decimal('640.00')`` -> ``640.0``: JSON numbers, not strings."""
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent >= 0 and value == value.to_integral_value():
-        return int(value)
-    return float(value)
+    if not value.is_finite():
+        return float(value)
+    text = str(value)
+    if "E" not in text:  # plain notation: a point exactly when the exponent is negative
+        return float(value) if "." in text else int(value)
+    exponent = value.as_tuple().exponent  # scientific notation: read the exponent itself
+    return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
 
 
 #: A decimal that serialises to a JSON number.

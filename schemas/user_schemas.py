@@ -56,7 +56,8 @@ def validate_model(
     try:
         return model.model_validate(data).model_dump(by_alias=True), []
     except ValidationError as exc:
-        return None, [FieldProblem(tuple(e["loc"]), e["type"], e["msg"]) for e in exc.errors()]
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
+        return None, [FieldProblem(tuple(e["loc"]), e["type"], e["msg"]) for e in errors]
 
 
 _SCALARS: dict[str, Any] = {"string": str, "number": Number, "integer": int, "boolean": bool}

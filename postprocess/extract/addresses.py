@@ -41,8 +41,22 @@ _COUNTRY_NAMES = (
 #: Country names (EN/DE/FR and own), longest first.
 _COUNTRIES = sorted(_COUNTRY_NAMES.split("|"), key=len, reverse=True)
 _ONE_WORD_COUNTRIES = frozenset(c for c in _COUNTRIES if " " not in c)
+
+
+def _by_last_word(names: list[str]) -> dict[str, tuple[str, ...]]:
+    """Names by their last word, in the order given (longest first)."""
+    table: dict[str, list[str]] = {}
+    for name in names:
+        table.setdefault(name.rsplit(None, 1)[-1], []).append(name)
+    return {word: tuple(found) for word, found in table.items()}
+
+
+_BY_LAST_WORD = _by_last_word(_COUNTRIES)
 _MORE_WORD_COUNTRIES = tuple(c for c in _COUNTRIES if " " in c)
+_MORE_WORD_COUNTRY = re.compile("|".join(re.escape(c) for c in _MORE_WORD_COUNTRIES))
 _UK_POSTCODE = re.compile(r"(\S+\s+)?\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+#: The UK postcode alone: whether there is one anywhere (the post town is not needed).
+_UK_POSTCODE_ANYWHERE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
 _POSTCODE = re.compile(r"(?<!\S)(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\W\d_]")
 
 
@@ -112,19 +126,20 @@ def postal_line(line: str) -> bool:
 
 def has_postal_part(text: str) -> bool:
     """True when ``text`` holds, anywhere, a postcode followed by a town or a country name."""
-    text = " ".join(text.split())
-    words = {w.strip(",.;") for w in text.split()}
+    words = text.split()
+    text = " ".join(words)
     return bool(
-        words & _ONE_WORD_COUNTRIES
-        or any(c in text for c in _MORE_WORD_COUNTRIES)
-        or _UK_POSTCODE.search(text)
-        or _continental(text)
+        not _ONE_WORD_COUNTRIES.isdisjoint(w.strip(",.;") for w in words)
+        or _MORE_WORD_COUNTRY.search(text)
+        or _UK_POSTCODE_ANYWHERE.search(text)
+        or any(text[m.end() - 1].isupper() for m in _POSTCODE.finditer(text))
     )
 
 
 def country_at_end(text: str) -> str | None:
     """The country name that ``text`` ends with (a whole word), or ``None``."""
-    for country in _COUNTRIES:
+    last = text.rsplit(None, 1)[-1] if text and not text[-1].isspace() else ""
+    for country in _BY_LAST_WORD.get(last, ()):  # only names ending in the text's last word
         if text.endswith(country) and (
             len(text) == len(country) or text[-len(country) - 1].isspace()
         ):

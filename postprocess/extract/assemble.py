@@ -69,7 +69,26 @@ def validate(
 def jsonable(value: Any) -> Any:
     """Decimals -> numbers (whatever the schema's own serialiser), dates -> ISO strings, enums ->
     their values, recursively: ``data`` is JSON-ready for every schema."""
-    if value is None or isinstance(value, (str, int, float)):
+    kind = type(value)
+    if kind in _AS_IS or value is None:
+        return value
+    if kind is dict:  # the common containers: plain leaves and decimals in place, no call
+        return {
+            k: v
+            if (t := type(v)) in _AS_IS or v is None
+            else (decimal_to_number(v) if t is Decimal else jsonable(v))
+            for k, v in value.items()
+        }
+    if kind is list:
+        return [
+            v
+            if (t := type(v)) in _AS_IS or v is None
+            else (decimal_to_number(v) if t is Decimal else jsonable(v))
+            for v in value
+        ]
+    if kind is Decimal:
+        return decimal_to_number(value)
+    if isinstance(value, (str, int, float)):
         return value
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
@@ -82,6 +101,10 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, Enum):
         return jsonable(value.value)
     return value
+
+
+#: Exact types that are JSON-ready as they are (subclasses take the general path).
+_AS_IS = frozenset({str, int, float, bool})
 
 
 def missing_error(path: str, required: bool) -> ErrorRecord:

@@ -1,22 +1,23 @@
 """A candidate value of a field and its evidence, as plain data.
 
-Sources become :class:`~schemas.extraction.FieldSource` models only when the result is built,
-all fields in one batch validation (much cheaper than a model per cell of a long table).
+Sources become :class:`~schemas.extraction.FieldSource` models only when the result is built:
+one model per distinct source (a line item's cells share their row's), all validated in one
+call (much cheaper than a model at a time for the rows of a long table).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from schemas.extraction import FieldRule
 from schemas.geometry import BBox
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Evidence as plain data (page, block, page-frame box, text); it becomes a field source
-    model in one batch validation when the result is built."""
+    model in one batch validation when the result is built. A named tuple: one is made per
+    table row, and tuples are the cheapest records Python builds."""
 
     page: int | None
     block_id: str | None
@@ -30,7 +31,7 @@ class Source:
         return {"page": self.page, "block_id": self.block_id, "bbox": box, "text": self.text}
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """One possible value of one field, with its evidence."""
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from postprocess.extract.form_text import TEXT_KINDS, block_pieces
+from postprocess.extract.labels import AliasHit, AliasIndex
 from postprocess.extract.segments import Piece
 from postprocess.forms import extract_form
 from postprocess.tables import expand_grid, join_tables, tables_from_blocks
@@ -24,8 +26,7 @@ Pages = Sequence[Sequence[Block]] | DocumentResult
 LABEL_KINDS = TEXT_KINDS | {BlockKind.TITLE, BlockKind.HEADING}
 
 
-@dataclass(frozen=True)
-class TextPiece:
+class TextPiece(NamedTuple):
     """A piece of a block's text (a segment, or a ``Key: value`` piece of one)."""
 
     page: int
@@ -51,6 +52,16 @@ class DocView:
     blocks: dict[str, tuple[int, Block]] = field(default_factory=dict)
     cut: dict[str, list[Piece]] = field(default_factory=dict)  # block id -> its text pieces
     _grids: dict[int, tuple[Table, list[list[str]]]] = field(default_factory=dict, repr=False)
+    _prefixes: dict[tuple[int, str], AliasHit | None] = field(default_factory=dict, repr=False)
+    _extents: dict[int, BBox | None] = field(default_factory=dict, repr=False)
+
+    def prefix(self, index: AliasIndex, text: str) -> AliasHit | None:
+        """``index.prefix(text)``, looked up once per text of this document (the party rules
+        and the label rules read the same blocks)."""
+        key = (id(index), text)
+        if key not in self._prefixes:
+            self._prefixes[key] = index.prefix(text)
+        return self._prefixes[key]
 
     def grid(self, table: Table) -> list[list[str]]:
         """The table's expanded grid, computed once per table."""
@@ -67,6 +78,11 @@ class DocView:
 
     def page_extent(self, page: int) -> BBox | None:
         """The union of the page's block boxes: where its content lies."""
+        if page not in self._extents:
+            self._extents[page] = self._extent(page)
+        return self._extents[page]
+
+    def _extent(self, page: int) -> BBox | None:
         boxes = [
             b.bbox_page for n, blocks in self.pages if n == page for b in blocks if b.bbox_page
         ]

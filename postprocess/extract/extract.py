@@ -70,7 +70,7 @@ def extract_view(view: DocView, spec: SchemaSpec, options: ExtractOptions) -> Ex
     candidates.update(party_candidates(view, spec.objects, index))
     for path, extra in column_candidates(view, spec.fields, index, options).items():
         candidates.setdefault(path, []).extend(extra)
-    top_index = cached_index(SchemaSpec(spec.name, spec.model, spec.fields, (), ()))
+    top_index = cached_index(spec.top_level)
     items: dict[str, list[dict[str, Candidate]]] = {}
     for tspec in spec.tables:
         found_items = find_items(view, tspec, top_index, options)

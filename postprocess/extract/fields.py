@@ -4,6 +4,8 @@ Sources, each with a base confidence (times ``FUZZY`` when the key only resemble
 
 - a form pair whose key is an alias (``colon``/``table`` 0.95, ``box`` 0.85, ``spatial`` 0.8);
 - a text piece beginning with an alias, the value after it (``"Facture n° F-2025-0087"``) 0.9;
+- a check-box group whose question is an alias: its checked labels, 0.9 (``Paperless billing:
+  ☒ Yes ☐ No`` -> ``Yes`` -> true for a boolean field);
 - a check box whose label is an alias of a boolean field: its state, 0.9;
 - ``x-patterns`` on the text of every block, 0.6; for ``x-kind: iban``, any valid IBAN, 0.8.
 
@@ -18,6 +20,7 @@ from collections import defaultdict
 from postprocess.extract.boxes import estimate_sub_box
 from postprocess.extract.candidates import Candidate, Candidates, Source
 from postprocess.extract.document import DocView
+from postprocess.extract.form_text import checkbox_groups
 from postprocess.extract.labels import AliasIndex
 from postprocess.extract.patterns import find_ibans
 from postprocess.extract.schema_spec import FieldSpec, SchemaSpec
@@ -30,8 +33,8 @@ PAIR_CONFIDENCE = {
     PairRule.TABLE: 0.95,
     PairRule.BOX: 0.85,
     PairRule.SPATIAL: 0.8,
-    PairRule.CHECKBOX: 0.9,
 }
+CHECKBOX_CONFIDENCE = 0.9
 LABEL_CONFIDENCE = 0.9
 PATTERN_CONFIDENCE = 0.6
 IBAN_SCAN_CONFIDENCE = 0.8
@@ -78,8 +81,18 @@ def label_candidates(
         candidate = Candidate(None, pair.value, FieldRule.PAIR, confidence, order, label=pair.key,
                               sources=[source], estimated=pair.estimated_boxes)  # fmt: skip
         add(hit.target, pair.value, candidate)
+    for group in checkbox_groups(view.checkboxes):
+        hit = index.lookup(group.name, fuzzy=options.fuzzy_labels)
+        if hit is None:
+            continue
+        source = Source(group.page, group.block_id, group.bbox, f"{group.name}: {group.value}")
+        confidence = CHECKBOX_CONFIDENCE * (1.0 if hit.exact else FUZZY)
+        order = _order(view, group.block_id)
+        candidate = Candidate(None, group.value, FieldRule.PAIR, confidence, order,
+                              label=group.name, sources=[source])  # fmt: skip
+        add(hit.target, group.value, candidate)
     for piece in view.pieces:
-        hit = None if piece.keyed else index.prefix(piece.text)
+        hit = None if piece.keyed else view.prefix(index, piece.text)
         if hit is None:
             continue
         text = piece.block.text
@@ -97,7 +110,7 @@ def label_candidates(
         fspec = by_path.get(hit.target) if hit else None
         if fspec is not None and fspec.type == "boolean":
             source = Source(mark.page, mark.block_id, mark.bbox, mark.label)
-            confidence = PAIR_CONFIDENCE[PairRule.CHECKBOX]
+            confidence = CHECKBOX_CONFIDENCE
             order = _order(view, mark.block_id)
             candidate = Candidate(mark.checked, mark.label, FieldRule.PAIR, confidence, order,
                                   label=mark.label, sources=[source])  # fmt: skip

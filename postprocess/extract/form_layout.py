@@ -11,7 +11,8 @@
   nearest to its right on the same line (vertical overlap at least half the lower height, gap
   under ``RIGHT_GAP`` line heights), else nearest below in the same column (left edges within
   one line height or half the narrower width shared, gap under ``BELOW_GAP`` line heights). A
-  label without a colon pairs only with a value block that holds a digit or is taller than it.
+  label without a colon pairs only with a value block that looks like a value (a digit, an
+  e-mail, or the whole text a code of up to 3 capitals: a zone ``B``) or is taller than it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from schemas.tables import Table
 BOX_LINES = 2.0
 RIGHT_GAP = 12.0
 BELOW_GAP = 2.5
-_DIGIT = re.compile(r"\d")
+#: A value's text holds a digit or an e-mail's ``@``, or is a code of up to 3 capitals.
+_DIGIT_OR_AT = re.compile(r"[\d@]")
+_CODE = re.compile(r"[A-Z]{1,3}$")
 _VALUE_TOKEN = re.compile(r"\d|@|^[A-Z]{1,3}$")
 
 
@@ -63,20 +66,25 @@ def table_pairs(tables: list[Table], page: int) -> list[KeyValue]:
     return pairs
 
 
-def box_pairs(blocks: list[Block], page: int, used: set[str]) -> list[KeyValue]:
-    """Label-above-box blocks (see the module docstring)."""
+def box_pairs(
+    blocks: list[Block], page: int, used: set[str], line: float | None = None
+) -> list[KeyValue]:
+    """Label-above-box blocks (see the module docstring); ``line``: the page's typical line
+    height, when the caller has it."""
     pairs: list[KeyValue] = []
-    line = line_height(blocks)
+    line = line_height(blocks) if line is None else line
     for block in blocks:
-        box, words = block.bbox_page, block.text.split()
+        box = block.bbox_page
         if (
             block.id in used
             or block.kind not in TEXT_KINDS
             or box is None
             or box.height < BOX_LINES * line
-            or not 2 <= len(words) <= 8
             or ":" in block.text
         ):
+            continue
+        words = block.text.split()
+        if not 2 <= len(words) <= 8:
             continue
         split = len(words)
         while split > 1 and _VALUE_TOKEN.search(words[split - 1]):
@@ -103,9 +111,11 @@ def box_pairs(blocks: list[Block], page: int, used: set[str]) -> list[KeyValue]:
     return pairs
 
 
-def spatial_pairs(blocks: list[Block], page: int, used: set[str]) -> list[KeyValue]:
+def spatial_pairs(
+    blocks: list[Block], page: int, used: set[str], line: float | None = None
+) -> list[KeyValue]:
     """Label blocks paired with the nearest value block right of them or below them."""
-    line = line_height(blocks)
+    line = line_height(blocks) if line is None else line
     free = [b for b in blocks if b.id not in used and b.kind in TEXT_KINDS and b.bbox_page]
     pairs: list[KeyValue] = []
     for label in free:
@@ -161,8 +171,11 @@ def _nearest(label: Block, candidates: list[Block], line: float) -> Block | None
 
 def _value_like(cand: Block, label_box: BBox) -> bool:
     box = cand.bbox_page
-    return _DIGIT.search(cand.text) is not None or (
-        box is not None and box.height > label_box.height * 1.2
+    text = cand.text.strip()
+    return (
+        _DIGIT_OR_AT.search(text) is not None
+        or _CODE.match(text) is not None
+        or (box is not None and box.height > label_box.height * 1.2)
     )
 
 

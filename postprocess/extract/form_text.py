@@ -1,25 +1,28 @@
-"""Rules ``colon`` and ``checkbox``: pairs and check boxes written inside one block's text.
+"""Rule ``colon`` and check boxes: pairs and check boxes written inside one block's text.
 
 A segment (see :mod:`.segments`) holding check-box marks is a group: its key (or, without one,
 the nearest heading above, numbering stripped: ``"4. Declaration"`` -> ``Declaration``) names
-the group, each mark and its label is a :class:`Checkbox`, and one ``checkbox`` pair lists the
-checked labels. Any other ``Key: value`` piece is a ``colon`` pair; a ``Key:`` with nothing
-after it is held back (``empty``) so that the spatial rule may find its value in another block.
-Boxes are estimated from character offsets (:func:`.boxes.estimate_sub_box`).
+the group and each mark and its label is a :class:`Checkbox`. A group is not a key-value pair:
+``Permit type: ☒ Resident ☐ Visitor`` is a question with options, reported as check boxes only
+(:func:`checkbox_groups` reads them back as groups, for schema fields named like a group). Any
+other ``Key: value`` piece is a ``colon`` pair; a ``Key:`` with nothing after it is held back
+(``empty``) so that the spatial rule may find its value in another block. Boxes are estimated
+from character offsets (:func:`.boxes.estimate_sub_box`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from postprocess.extract.boxes import estimate_sub_box
+from postprocess.extract.boxes import estimate_sub_box, union
 from postprocess.extract.form_marks import find_marks, has_marks
 from postprocess.extract.labels import norm_key
 from postprocess.extract.segments import Piece, pieces, segments
 from schemas.blocks import Block, BlockKind
 from schemas.forms import Checkbox, KeyValue, PairRule
+from schemas.geometry import BBox
 
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.|[IVX]+\.)\s+")
 TEXT_KINDS = frozenset(
@@ -112,24 +115,44 @@ def _checkboxes(
                 block_id=block.id,
             )
         )
-    if group and marks:
-        checked = [m.label for m in marks if m.checked]
-        key_span = (piece.key_start, piece.key_end) if piece.key_start is not None else (0, 0)
-        found.pairs.append(
-            KeyValue(
-                key=group,
-                value=", ".join(checked),
-                norm_key=norm_key(group),
-                page=page,
-                rule=PairRule.CHECKBOX,
-                key_bbox=estimate_sub_box(box, text, *key_span),
-                value_bbox=estimate_sub_box(box, text, marks[0].start, marks[-1].end),
-                estimated_boxes=True,
-                key_block_id=block.id,
-                value_block_id=block.id,
-            )
-        )
     found.used.add(block.id)
+
+
+@dataclass(frozen=True)
+class CheckGroup:
+    """The check boxes of one question (one group in one block), in order."""
+
+    name: str
+    page: int
+    block_id: str | None
+    boxes: tuple[Checkbox, ...]
+
+    @property
+    def value(self) -> str:
+        """The checked labels, comma-separated (empty when none is checked)."""
+        return ", ".join(c.label for c in self.boxes if c.checked)
+
+    @property
+    def bbox(self) -> BBox | None:
+        return union([c.bbox for c in self.boxes])
+
+
+def checkbox_groups(checkboxes: Iterable[Checkbox]) -> list[CheckGroup]:
+    """Consecutive check boxes of the same named group in the same block, as groups."""
+    groups: list[CheckGroup] = []
+    for box in checkboxes:
+        if not box.group:
+            continue
+        last = groups[-1] if groups else None
+        if last is not None and (last.name, last.page, last.block_id) == (
+            box.group,
+            box.page,
+            box.block_id,
+        ):
+            groups[-1] = CheckGroup(last.name, last.page, last.block_id, (*last.boxes, box))
+        else:
+            groups.append(CheckGroup(box.group, box.page, box.block_id, (box,)))
+    return groups
 
 
 def _stripped(text: str, start: int, end: int) -> tuple[int, int]:

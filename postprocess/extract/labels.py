@@ -119,8 +119,38 @@ class AliasIndex:
         keys = self.by_first_word.get(word.lower() if word.isascii() else fold(word))
         if not keys:
             return None
-        norm, offsets = norm_with_offsets(text[: first.start() + 2 * len(keys[0]) + 8])
+        snippet = text[: first.start() + 2 * len(keys[0]) + 8]
+        if snippet.isascii():  # folding is lower-casing: no need to fold word by word
+            norm = " ".join(_WORD.findall(snippet)).lower()
+        else:
+            norm = " ".join(folded for _, _, folded in _folded_words(snippet))
         for key in keys:
             if norm.startswith(key) and (len(norm) == len(key) or norm[len(key)] == " "):
-                return AliasHit(self.by_key[key], key, offsets[len(key) - 1] + 1)
+                end = _end_of(_folded_words(snippet), len(key))
+                return AliasHit(self.by_key[key], key, end)
         return None
+
+
+def _folded_words(text: str) -> list[tuple[int, str, str]]:
+    """``(start, word, folded)`` of each word of ``text``, folded as :func:`norm_key` does."""
+    return [
+        (m.start(), word, word.lower() if word.isascii() else fold(word))
+        for m in _WORD.finditer(text)
+        for word in (m.group(0),)
+    ]
+
+
+def _end_of(words: list[tuple[int, str, str]], length: int) -> int:
+    """Where, in the text, the first ``length`` characters of the folded words joined by spaces
+    end (``length`` ends a word): the offset after the last character mapped to them, as
+    :func:`norm_with_offsets` maps characters (a character folding to nothing maps nowhere)."""
+    position = 0
+    for start, word, folded in words:
+        position += len(folded)
+        if position >= length:
+            if word.isascii():  # one folded character per character
+                return start + len(word) - (position - length)
+            offsets = [i for i, ch in enumerate(word, start) for _ in _fold_char(ch)]
+            return offsets[len(offsets) - 1 - (position - length)] + 1
+        position += 1  # the space joining the words
+    return position

@@ -7,8 +7,10 @@ with the highest total score and at least two matched columns wins (tables conti
 are already joined). Per body row, each matched cell converts to its field's type. A row with no
 number in a matched numeric column is not an item: with a label that is a top-level alias
 (``Total``) and an amount, it is a candidate for that field; with only a description, it
-continues the previous item's description; else it is skipped. Cell boxes are estimated: the
-part's table box split equally into its rows and columns (:func:`.table_fields.cell_source`).
+continues the previous item's description; else it is skipped. An item's cells share one
+source, their row: the row's band of the table part's box (the part's box split equally into its
+rows; the columns' widths are not known, and an equal split would put a narrow column's box over
+its neighbour) and the row's cells as printed, tab-separated.
 
 """
 
@@ -23,7 +25,7 @@ from postprocess.extract.document import DocView
 from postprocess.extract.labels import AliasIndex, norm_key
 from postprocess.extract.normalise import parse_amount
 from postprocess.extract.schema_spec import FieldSpec, TableSpec
-from postprocess.extract.table_fields import cell_source
+from postprocess.extract.table_fields import cell_source, row_place
 from postprocess.extract.values import convert
 from schemas.extraction import ExtractOptions, FieldRule
 from schemas.tables import Table
@@ -99,14 +101,28 @@ def _read_rows(
     items: Items, grid: list[list[str]], top_index: AliasIndex, options: ExtractOptions
 ) -> None:
     table = items.table
+    columns = [
+        (c, fspec, round(CELL_CONFIDENCE * score, 3), table.columns[c])
+        for c, (fspec, score) in items.columns.items()
+    ]
     numeric = [
         c for c, (f, _) in items.columns.items() if f.type in _NUMERIC or f.kind == "percent"
     ]
+    dayfirst = options.dayfirst
     for r in range(table.header_rows, table.n_rows):
         row = grid[r]
         if not any(row):
             continue
-        cells = {c: _cell(items, r, c, row[c], options) for c in items.columns if row[c]}
+        place = row_place(table, r)
+        order = (place.page or 0, r)
+        source = place.row_source("\t".join(row))
+        cells: dict[int, Candidate] = {}
+        for c, fspec, confidence, label in columns:
+            text = row[c]
+            if text:
+                value = convert(fspec, text, dayfirst=dayfirst)
+                cells[c] = Candidate(value, text, FieldRule.TABLE, confidence, order,
+                                     label=label, sources=[source])  # fmt: skip
         if any(c in cells and cells[c].value is not None for c in numeric):
             items.rows.append(
                 {
@@ -142,12 +158,3 @@ def _continue_description(items: Items, cells: dict[int, Candidate]) -> None:
     if previous is not None and isinstance(previous.value, str) and cand.value:
         previous.value = f"{previous.value} {cand.value}"
         previous.sources.extend(cand.sources)
-
-
-def _cell(items: Items, r: int, c: int, text: str, options: ExtractOptions) -> Candidate:
-    fspec, score = items.columns[c]
-    source = cell_source(items.table, r, c, text)
-    value = convert(fspec, text, dayfirst=options.dayfirst)
-    confidence = round(CELL_CONFIDENCE * score, 3)
-    return Candidate(value, text, FieldRule.TABLE, confidence, (source.page or 0, r),
-                     label=items.table.columns[c], sources=[source])  # fmt: skip

@@ -11,8 +11,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from postprocess.extract.dates import parse_date
 
@@ -47,8 +47,10 @@ _CODE_LIST = (
 )
 #: ISO 4217 codes recognised next to amounts.
 CODES = frozenset(_CODE_LIST.split())
-_CURRENCY = re.compile(
-    r"(?<![A-Za-z])(?:" + "|".join(sorted(CODES)) + r")(?![A-Za-z])|SFr\.|Fr\.|zł|Kč|[€£$¥₹₽₺₩]"
+_CURRENCY = re.compile(  # the look-ahead: where no mark can begin, the alternatives are skipped
+    r"(?=[A-Zz€£$¥₹₽₺₩])(?:(?<![A-Za-z])(?:"
+    + "|".join(sorted(CODES))
+    + r")(?![A-Za-z])|SFr\.|Fr\.|zł|Kč|[€£$¥₹₽₺₩])"
 )
 _NUMBER = re.compile(
     r"(?<![\w.,])(?P<neg>[-\u2212](?=\s?\d))?\(?"
@@ -60,8 +62,7 @@ _PLAIN = re.compile(r"\d{1,3}(?:[.,]\d+)?|\d+")
 _NOISE = re.compile(r"\([^()]*\)|[\s:;=*/|·•\-–—\u2212]+")
 
 
-@dataclass(frozen=True)
-class NumberToken:
+class NumberToken(NamedTuple):
     """A number found in text: value, whether a ``%`` follows, and where it is."""
 
     value: Decimal
@@ -88,6 +89,8 @@ def numbers(text: str) -> list[NumberToken]:
 
 def to_decimal(number: str) -> Decimal | None:
     """One unsigned number token -> Decimal, deciding grouping vs decimal mark."""
+    if number.isdecimal():  # digits only: no mark to decide
+        return Decimal(number)
     for mark in "'\u2019 \u00a0\u202f\u2009":
         number = number.replace(mark, "")
     dot, comma = number.rfind("."), number.rfind(",")

@@ -6,12 +6,14 @@ are read (:func:`.addresses.split_party`). Ids printed elsewhere (footer, info b
 party still without one: to the buyer when the label says it is the reader's (``Ihre``, ``Your``,
 ``Votre``, ``Customer``, ``Kunden``, ``Client``), else to the seller. Sub-fields are matched by
 ``x-kind`` (``party-name``, ``address``, ``tax-id``) or by name (``name``, ``address``,
-``tax_id``/``vat_id``). Boxes are the whole party block (``estimated_box``).
+``tax_id``/``vat_id``). Sources are the blocks of the party's unit that print the value (the
+name's block, the address lines' blocks), boxes the whole blocks (``estimated_box``).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from postprocess.extract.addresses import split_party
 from postprocess.extract.candidates import Candidate, Candidates, Source
@@ -21,6 +23,7 @@ from postprocess.extract.party_blocks import PartyText, find_party_texts
 from postprocess.extract.patterns import find_tax_ids
 from postprocess.extract.schema_spec import FieldSpec, ObjectSpec
 from postprocess.extract.segments import pieces
+from schemas.blocks import Block
 from schemas.extraction import FieldRule
 
 ELSEWHERE_CONFIDENCE = 0.7
@@ -38,9 +41,7 @@ def party_candidates(
     """Candidates for every party sub-field, by path (``seller.name``, ``buyer.tax_id``, ...)."""
     if not objects:
         return {}
-    tax_keys = {
-        norm_key(a) for o in objects for f in o.fields if _role(f) == "tax-id" for a in f.aliases
-    }
+    tax_keys = _tax_keys(objects)
     texts = find_party_texts(view, objects, index)
     out: Candidates = {}
     taken: set[str] = set()
@@ -50,18 +51,30 @@ def party_candidates(
             continue
         tax_id, text = _own_tax_id(party.text, tax_keys)
         name, lines = split_party(text)
-        values = {"party-name": name, "address": ", ".join(lines) or None, "tax-id": tax_id}
+        values = {
+            "party-name": (name, [name] if name else []),
+            "address": (", ".join(lines) or None, lines),
+            "tax-id": (tax_id, [tax_id] if tax_id else []),
+        }
         if tax_id:
             taken.add(tax_id)
         for fspec in obj.fields:
-            value = values.get(_role(fspec) or "")
+            value, printed = values.get(_role(fspec) or "", (None, []))
             if value:
-                out[fspec.path] = [_candidate(party, value, party.confidence)]
+                out[fspec.path] = [_candidate(party, value, party.confidence, printed)]
     _tax_ids_elsewhere(view, objects, texts, out, taken)
     return out
 
 
-def _own_tax_id(text: str, tax_keys: set[str]) -> tuple[str | None, str]:
+@lru_cache(maxsize=64)
+def _tax_keys(objects: tuple[ObjectSpec, ...]) -> frozenset[str]:
+    """The normalised labels of the parties' tax-id fields (read once per schema)."""
+    return frozenset(
+        norm_key(a) for o in objects for f in o.fields if _role(f) == "tax-id" for a in f.aliases
+    )
+
+
+def _own_tax_id(text: str, tax_keys: frozenset[str]) -> tuple[str | None, str]:
     """The tax id printed in a party's text, and the text without it and its label."""
     for found in find_tax_ids(text):
         cut = _label_start(text, found.start, tax_keys)
@@ -74,7 +87,7 @@ def _own_tax_id(text: str, tax_keys: set[str]) -> tuple[str | None, str]:
     return None, text
 
 
-def _label_start(text: str, start: int, tax_keys: set[str]) -> int:
+def _label_start(text: str, start: int, tax_keys: frozenset[str]) -> int:
     """Where the tax-id label right before ``start`` begins (``start`` when there is none)."""
     for m in re.finditer(r"\S+", text[:start]):
         if norm_key(text[m.start() : start]) in tax_keys:
@@ -106,7 +119,9 @@ def _tax_ids_elsewhere(
             fspec = missing.pop(role, None)
             if fspec is None:
                 continue
-            party = PartyText(role, page, block, block.text, FieldRule.LABEL, ELSEWHERE_CONFIDENCE)
+            party = PartyText(
+                role, page, (block,), block.text, FieldRule.LABEL, ELSEWHERE_CONFIDENCE
+            )
             out[fspec.path] = [_candidate(party, found.value, ELSEWHERE_CONFIDENCE)]
             taken.add(found.value)
             if not missing:
@@ -119,8 +134,55 @@ def _role(fspec: FieldSpec) -> str | None:
     return next((role for role, names in _ROLE_NAMES.items() if fspec.name in names), None)
 
 
-def _candidate(party: PartyText, value: str, confidence: float) -> Candidate:
-    source = Source(party.page, party.block.id, party.block.bbox_page, party.block.text)
+def _candidate(
+    party: PartyText, value: str, confidence: float, printed: list[str] | None = None
+) -> Candidate:
+    sources = [
+        Source(party.page, b.id, b.bbox_page, b.text)
+        for b in _holding(party.blocks, printed or [value])
+    ]
     order = (party.page, party.block.index)
     return Candidate(value, value, party.rule, confidence, order, label=party.label,
-                     sources=[source], estimated=True)  # fmt: skip
+                     sources=sources, estimated=True)  # fmt: skip
+
+
+def _holding(blocks: tuple[Block, ...], parts: list[str]) -> list[Block]:
+    """The blocks that print any of ``parts`` (each part may run over a line break); all the
+    blocks when none can be placed."""
+    offsets: list[tuple[int, int, Block]] = []
+    start = 0
+    for block in blocks:
+        offsets.append((start, start + len(block.text), block))
+        start += len(block.text) + 1
+    text = "\n".join(b.text for b in blocks)
+    held: dict[str, Block] = {}
+    for part in parts:
+        found = _find_words(text, part.split())
+        if found is None:
+            continue
+        for lo, hi, block in offsets:
+            if lo < found[1] and found[0] < hi:
+                held.setdefault(block.id, block)
+    return [b for b in blocks if b.id in held] or list(blocks)
+
+
+def _find_words(text: str, words: list[str]) -> tuple[int, int] | None:
+    """Where ``words`` are first printed in ``text`` one after the other, any whitespace (line
+    breaks too) between them: ``(start, end)``, or ``None``."""
+    if not words:
+        return None
+    first, rest = words[0], words[1:]
+    start = text.find(first)
+    while start >= 0:
+        end = start + len(first)
+        for word in rest:
+            gap = end
+            while gap < len(text) and text[gap].isspace():
+                gap += 1
+            if gap == end or not text.startswith(word, gap):
+                break
+            end = gap + len(word)
+        else:
+            return start, end
+        start = text.find(first, start + 1)
+    return None

@@ -1,14 +1,20 @@
-"""Which block is the seller and which the buyer: labels, the DIN 5008 sender line, position.
+"""Which printed block is the seller and which the buyer: labels, the DIN 5008 sender line,
+position.
 
-In this order, a role found once is not looked for again:
+The rules read party units (:mod:`.party_units`): the blocks an engine split one printed party
+block into, stacked together again (a company name read as a heading over its address, one
+block per line). Field lines (a ``Key: value`` line whose key is an alias of a field outside the
+parties, ``Invoice no.: 17``, or such an alias and a value with a digit, ``Facture n° 17``) and
+sender lines stand alone; a party's label only opens a unit. In this order, a role found once is
+not looked for again:
 
-1. label: a block beginning with a party alias (``Bill to``, ``Facturé à``, ``Verkäufer``,
-   ``Rechnungsempfänger``, ...) holds that party after the label; a block that is only the
-   label points at the nearest block below it. ``Customer ref.: 123`` is a key, not a label.
+1. label: a unit beginning with a party alias (``Bill to``, ``Facturé à``, ``Verkäufer``,
+   ``Rechnungsempfänger``, ...) holds that party after the label; a unit that is only the
+   label points at the nearest unit below it. ``Customer ref.: 123`` is a key, not a label.
 2. sender line: a one-line block of ``·``-separated parts with a postcode (``Firma GmbH ·
-   Straße 1 · 12345 Stadt``) is the seller's return address; the block right below it is the
+   Straße 1 · 12345 Stadt``) is the seller's return address; the unit right below it is the
    recipient's address window: the buyer.
-3. position: the unlabelled address blocks (a name and a postcode or country, at most 40 words,
+3. position: the unlabelled address units (a name and a postcode or country, at most 40 words,
    not beginning with ``Key:``) above the page's first table and in its upper half, top to
    bottom: the first is the seller (letterhead), the next the buyer.
 """
@@ -19,9 +25,17 @@ import re
 from dataclasses import dataclass
 
 from postprocess.extract.addresses import has_postal_part, split_party
-from postprocess.extract.boxes import horizontal_overlap, line_height
+from postprocess.extract.boxes import line_height
 from postprocess.extract.document import DocView
-from postprocess.extract.labels import AliasIndex
+from postprocess.extract.labels import AliasHit, AliasIndex
+from postprocess.extract.party_units import (
+    MAX_UNIT_WORDS,
+    Unit,
+    build_units,
+    count_words,
+    unit_below,
+)
+from postprocess.extract.patterns import find_tax_ids
 from postprocess.extract.schema_spec import ObjectSpec
 from postprocess.extract.segments import Piece, pieces
 from schemas.blocks import Block
@@ -31,7 +45,8 @@ LABEL_CONFIDENCE = 0.9
 SENDER_CONFIDENCE = 0.8
 POSITION_CONFIDENCE = (0.6, 0.5)
 #: A party block holds a name, an address and a few ids, not a paragraph.
-MAX_ADDRESS_WORDS = 40
+MAX_ADDRESS_WORDS = MAX_UNIT_WORDS
+_DIGIT = re.compile(r"\d")
 _POSTCODE = re.compile(
     r"(?<!\S)(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\W\d_]|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b"
 )
@@ -39,15 +54,45 @@ _POSTCODE = re.compile(
 
 @dataclass(frozen=True)
 class PartyText:
-    """A party's printed text (label removed) and where it was found."""
+    """A party's printed text (label removed), the blocks it was read from, and how."""
 
     role: str
     page: int
-    block: Block
+    blocks: tuple[Block, ...]
     text: str
     rule: FieldRule
     confidence: float
     label: str | None = None
+
+    @property
+    def block(self) -> Block:
+        return self.blocks[0]
+
+
+@dataclass
+class _Search:
+    """The state of one party search: the units of every page, the roles placed so far and the
+    blocks they used."""
+
+    view: DocView
+    index: AliasIndex
+    roles: dict[str, str]  # object path -> role
+    party_targets: frozenset[str]  # alias targets that belong to a party (labels, sub-fields)
+    units: list[Unit]
+    found: dict[str, PartyText]
+    used: set[str]
+
+    def prefix(self, block: Block) -> AliasHit | None:
+        """The alias ``block`` begins with (looked up once per text of the document)."""
+        return self.view.prefix(self.index, block.text)
+
+    def free(self, unit: Unit) -> bool:
+        return not (unit.ids & self.used)
+
+    def take(self, role: str, unit: Unit, text: str, rule: FieldRule, confidence: float,
+             label: str | None = None) -> None:  # fmt: skip
+        self.found[role] = PartyText(role, unit.page, unit.blocks, text, rule, confidence, label)
+        self.used.update(unit.ids)
 
 
 def find_party_texts(
@@ -55,89 +100,134 @@ def find_party_texts(
 ) -> dict[str, PartyText]:
     """The text of each party role that could be placed (see the module docstring)."""
     roles = {o.path: o.role or o.path for o in objects}
-    found: dict[str, PartyText] = {}
-    used: set[str] = set()
+    party_targets = frozenset(roles) | {f.path for o in objects for f in o.fields}
     blocks = view.text_blocks()
-    for page, block in blocks:
-        hit = index.prefix(block.text)
-        if hit is None or hit.target not in roles or roles[hit.target] in found:
-            continue
-        first = _first_piece(view, block)
-        if (
-            first.key_start is not None
-            and first.key_end is not None
-            and len(block.text[first.key_start : first.key_end].split()) > len(hit.alias.split())
-        ):
-            continue
-        rest = block.text[hit.rest_start :].lstrip(" :\n")
-        same_page = [b for p, b in blocks if p == page]
-        source = block if len(rest.split()) >= 2 else _below(block, same_page)
-        if source is None:
-            continue
-        text = rest if source is block else source.text
-        role = roles[hit.target]
-        found[role] = PartyText(role, page, source, text, FieldRule.PARTY_LABEL,
-                                LABEL_CONFIDENCE, hit.alias)  # fmt: skip
-        used.update((block.id, source.id))
-    _sender_line(view, blocks, found, used)
-    _by_position(view, blocks, found, used)
-    return found
-
-
-def _sender_line(
-    view: DocView, blocks: list[tuple[int, Block]], found: dict[str, PartyText], used: set[str]
-) -> None:
     line = line_height([b for _, b in blocks])
-    for page, block in blocks:
-        box = block.bbox_page
-        if (
-            box is None
-            or block.id in used
-            or block.text.count(" · ") < 2
-            or ":" in block.text
-            or box.height > 1.6 * line
-            or not _POSTCODE.search(block.text)
-        ):
+    senders = {b.id for _, b in blocks if _is_sender_line(b, line)}
+    search = _Search(view, index, roles, party_targets, [], {}, set())
+
+    def alone(block: Block) -> bool:
+        return block.id in senders or _field_line(search, block)
+
+    def opens(block: Block) -> bool:
+        return _party_label(search, block)
+
+    for number, page_blocks in view.pages:
+        search.units.extend(build_units(number, page_blocks, line, alone, opens))
+    _by_label(search)
+    _sender_line(search, senders)
+    _by_position(search)
+    return search.found
+
+
+def _by_label(search: _Search) -> None:
+    for unit in search.units:
+        head = unit.head
+        hit = search.prefix(head)
+        if hit is None or hit.target not in search.roles:
             continue
-        used.add(block.id)
-        below = _below(block, [b for p, b in blocks if p == page and b.id not in used])
-        if "buyer" not in found and below is not None and _address_like(below.text):
-            found["buyer"] = PartyText(
-                "buyer", page, below, below.text, FieldRule.SENDER_LINE, SENDER_CONFIDENCE
-            )
-            used.add(below.id)
-        if "seller" not in found:
-            found["seller"] = PartyText(
-                "seller", page, block, block.text, FieldRule.SENDER_LINE, SENDER_CONFIDENCE * 0.9
-            )
+        role = search.roles[hit.target]
+        if role in search.found or _keyed_beyond(search.view, head, len(hit.alias.split())):
+            continue
+        rest = unit.text[hit.rest_start :].lstrip(" :\n")
+        if len(rest.split()) >= 2:
+            search.take(role, unit, rest, FieldRule.PARTY_LABEL, LABEL_CONFIDENCE, hit.alias)
+            continue
+        below = unit_below(unit, [u for u in search.units if u.page == unit.page])
+        if below is not None and search.free(below):
+            search.used.update(unit.ids)
+            search.take(role, below, below.text, FieldRule.PARTY_LABEL, LABEL_CONFIDENCE,
+                        hit.alias)  # fmt: skip
+
+
+def _sender_line(search: _Search, senders: set[str]) -> None:
+    for unit in search.units:
+        if unit.head.id not in senders or not search.free(unit):
+            continue
+        search.used.update(unit.ids)
+        same_page = [u for u in search.units if u.page == unit.page and search.free(u)]
+        below = unit_below(unit, same_page)
+        if "buyer" not in search.found and below is not None and _address_like(below.text):
+            search.take("buyer", below, below.text, FieldRule.SENDER_LINE, SENDER_CONFIDENCE)
+        if "seller" not in search.found:
+            search.take("seller", unit, unit.text, FieldRule.SENDER_LINE, SENDER_CONFIDENCE * 0.9)
         return
 
 
-def _by_position(
-    view: DocView, blocks: list[tuple[int, Block]], found: dict[str, PartyText], used: set[str]
-) -> None:
-    if not blocks:
+def _by_position(search: _Search) -> None:
+    if not search.units:
         return
-    first_page = blocks[0][0]
-    top = _table_top(view, first_page)
-    extent = view.page_extent(first_page)
+    first_page = min(u.page for u in search.units)
+    top = _table_top(search.view, first_page)
+    extent = search.view.page_extent(first_page)
     if extent is not None:  # letterheads and address windows sit in the upper half of a page
         half = extent.y1 + extent.height / 2
         top = half if top is None else min(top, half)
-    candidates = [
-        b
-        for p, b in blocks
-        if p == first_page
-        and b.id not in used
-        and b.bbox_page is not None
-        and (top is None or b.bbox_page.y2 <= top)
-        and _address_like(b.text)
-        and _first_piece(view, b).key_start is None
-    ]
-    candidates.sort(key=lambda b: (b.bbox_page.y1 if b.bbox_page else 0.0, b.index))
-    free_roles = [r for r in ("seller", "buyer") if r not in found]
-    for role, block, confidence in zip(free_roles, candidates, POSITION_CONFIDENCE, strict=False):
-        found[role] = PartyText(role, first_page, block, block.text, FieldRule.POSITION, confidence)
+    candidates: list[tuple[float, int, Unit]] = []
+    for unit in search.units:
+        box = unit.box
+        if (
+            unit.page == first_page
+            and box is not None
+            and search.free(unit)
+            and (top is None or box.y2 <= top)
+            and _first_piece(search.view, unit.head).key_start is None
+            and _address_like(unit.text)
+        ):
+            candidates.append((box.y1, unit.head.index, unit))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    free_roles = [r for r in ("seller", "buyer") if r not in search.found]
+    for role, (_, _, unit), confidence in zip(
+        free_roles, candidates, POSITION_CONFIDENCE, strict=False
+    ):
+        search.take(role, unit, unit.text, FieldRule.POSITION, confidence)
+
+
+def _is_sender_line(block: Block, line: float) -> bool:
+    box = block.bbox_page
+    return (
+        box is not None
+        and block.text.count(" · ") >= 2
+        and ":" not in block.text
+        and box.height <= 1.6 * line
+        and _POSTCODE.search(block.text) is not None
+    )
+
+
+def _party_label(search: _Search, block: Block) -> bool:
+    """The block begins with a party's label (``Bill to``)."""
+    hit = search.prefix(block)
+    return hit is not None and hit.target in search.roles
+
+
+def _field_line(search: _Search, block: Block) -> bool:
+    """A line of a field outside the parties: ``Key: value`` whose key is an alias of such a
+    field, or such an alias followed by a value with a digit (``Facture n° F-2025-0087``). A
+    line printing a VAT/tax id is a party's (``VAT: CHE-123.456.789 MWST``)."""
+    text = block.text
+    first = _first_piece(search.view, block)
+    if first.key_start is not None:
+        hit = search.index.lookup(first.key(text))
+    else:
+        hit = search.prefix(block)
+        if hit is not None and not _DIGIT.search(text, hit.rest_start):
+            hit = None
+    return (
+        hit is not None
+        and hit.target not in search.party_targets
+        and next(find_tax_ids(text), None) is None
+    )
+
+
+def _keyed_beyond(view: DocView, block: Block, alias_words: int) -> bool:
+    """``Customer ref.: 123``: the block's first key is longer than the party alias it begins
+    with, so it is a key of its own, not the label."""
+    first = _first_piece(view, block)
+    return (
+        first.key_start is not None
+        and first.key_end is not None
+        and len(block.text[first.key_start : first.key_end].split()) > alias_words
+    )
 
 
 def _first_piece(view: DocView, block: Block) -> Piece:
@@ -146,25 +236,10 @@ def _first_piece(view: DocView, block: Block) -> Piece:
 
 
 def _address_like(text: str) -> bool:
-    n_words = len(text.split())
+    n_words = count_words(text, MAX_ADDRESS_WORDS)
     return (
         3 <= n_words <= MAX_ADDRESS_WORDS and has_postal_part(text) and bool(split_party(text)[0])
     )
-
-
-def _below(block: Block, blocks: list[Block]) -> Block | None:
-    box = block.bbox_page
-    if box is None:
-        return None
-    under = [
-        b
-        for b in blocks
-        if b is not block
-        and b.bbox_page is not None
-        and b.bbox_page.y1 >= box.y2 - 1
-        and horizontal_overlap(box, b.bbox_page) >= 0.5
-    ]
-    return min(under, key=lambda b: b.bbox_page.y1 if b.bbox_page else 0.0, default=None)
 
 
 def _table_top(view: DocView, page: int) -> float | None:

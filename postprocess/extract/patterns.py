@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: IBAN lengths by country (SWIFT IBAN registry), for the countries most often met.
 IBAN_LENGTHS = {
@@ -21,16 +21,15 @@ IBAN_LENGTHS = {
 }  # fmt: skip
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2})\s?(\d{2})((?:\s?[A-Za-z0-9]){8,32})")
 #: VAT / tax ids by shape: Swiss UID (with its MWST/TVA/IVA suffix when printed), EU VAT ids.
-TAX_ID = re.compile(
-    r"(?<![\w-])(?:CHE[-\s]?\d{3}\.?\d{3}\.?\d{3}(?:\s?(?:MWST|TVA|IVA|VAT))?"
+TAX_ID = re.compile(  # every id begins with a capital: the look-ahead skips other words fast
+    r"(?<![\w-])(?=[A-Z])(?:CHE[-\s]?\d{3}\.?\d{3}\.?\d{3}(?:\s?(?:MWST|TVA|IVA|VAT))?"
     r"|ATU\d{8}|BE0?\d{9,10}|DE\d{9}|DK\d{8}|ES[A-Z0-9]\d{7}[A-Z0-9]|FR[A-Z0-9]{2}\d{9}"
     r"|GB(?:\d{9}|\d{12}|GD\d{3}|HA\d{3})|IE\d{7}[A-Z]{1,2}|IT\d{11}|LU\d{8}|NL\d{9}B\d{2}"
     r"|PL\d{10}|PT\d{9}|SE\d{12}|CZ\d{8,10}|EL\d{9}|FI\d{8})(?![\w-])"
 )
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     value: str
     start: int
     end: int

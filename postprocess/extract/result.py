@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from postprocess.extract.assemble import jsonable, missing_error, nest, validate
-from postprocess.extract.candidates import Candidate
+from postprocess.extract.candidates import Candidate, Source
 from postprocess.extract.checks import run_checks
 from postprocess.extract.schema_spec import SchemaSpec
 from schemas.errors import ErrorCode, ErrorRecord
@@ -13,8 +14,11 @@ from schemas.extraction import (
     ExtractionResult,
     ExtractionSummary,
     ExtractOptions,
+    FieldSource,
+    field_sources_from_dicts,
     fields_from_dicts,
 )
+from schemas.invoice import decimal_to_number
 
 
 def build_result(
@@ -48,11 +52,13 @@ def build_result(
             reported.add(path)
     data, valid, problems = validate(spec.model, nest(spec, values, item_values), reported)
     errors += problems
-    raw_fields = {path: _field(path, cand) for path, cand in chosen.items()}
+    sources = _source_models(chosen, items)
+    raw_fields = {path: _field(path, cand, sources) for path, cand in chosen.items()}
     for path, rows in items.items():
         for i, row in enumerate(rows):
+            prefix = f"{path}[{i}]."
             for name, cand in row.items():
-                raw_fields[f"{path}[{i}].{name}"] = _field(f"{path}[{i}].{name}", cand)
+                raw_fields[prefix + name] = _field(prefix + name, cand, sources)
     fields = fields_from_dicts(raw_fields)
     found = [(p, r) for p, r in leaves if p in chosen or item_values.get(p)]
     summary = ExtractionSummary(
@@ -76,15 +82,38 @@ def build_result(
     )
 
 
-def _field(path: str, cand: Candidate) -> dict[str, Any]:
+def _field(path: str, cand: Candidate, sources: dict[Source, FieldSource]) -> dict[str, Any]:
     """An ``ExtractedField`` as plain data (validated with the others in one call)."""
+    value = cand.value
+    if type(value) is Decimal:  # most values: amounts
+        value = decimal_to_number(value)
+    elif value is not None:
+        value = jsonable(value)
     return {
         "path": path,
-        "value": jsonable(cand.value),
+        "value": value,
         "raw": cand.raw,
         "rule": cand.rule,
         "confidence": round(cand.confidence, 3),
         "label": cand.label,
-        "sources": [s.as_dict() for s in cand.sources],
+        "sources": [sources[s] for s in cand.sources],
         "estimated_box": cand.estimated,
     }
+
+
+def _source_models(
+    chosen: dict[str, Candidate], items: dict[str, list[dict[str, Candidate]]]
+) -> dict[Source, FieldSource]:
+    """One field-source model per distinct source (an item's cells share their row's),
+    validated in one call."""
+    distinct: dict[Source, None] = {}
+    for cand in chosen.values():
+        for source in cand.sources:
+            distinct[source] = None
+    for rows in items.values():
+        for row in rows:
+            for cand in row.values():
+                for source in cand.sources:
+                    distinct[source] = None
+    models = field_sources_from_dicts([s.as_dict() for s in distinct])
+    return dict(zip(distinct, models, strict=True))

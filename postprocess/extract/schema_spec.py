@@ -17,13 +17,34 @@ import re
 import types
 import typing
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cached_property
 from typing import Any, Literal
 
 from schemas.errors import ErrorCode, OptionsError
 from schemas.user_schemas import ModelClass, field_hints, is_model_class
+
+
+def _hash_once(spec: Any) -> int:
+    """The spec's hash, computed on first use and kept: specs are the keys of the caches of
+    alias indexes and column tables, looked up for every document."""
+    cached = spec.__dict__.get("_hash")
+    if cached is None:
+        cached = spec.__dict__["_hash"] = hash(
+            tuple(getattr(spec, f.name) for f in dataclass_fields(spec))
+        )
+    return cached  # type: ignore[no-any-return]
+
+
+def _state(spec: Any) -> dict[str, Any]:
+    """What pickling keeps: the fields, not the caches (a string's hash differs per process)."""
+    return {k: v for k, v in spec.__dict__.items() if k not in _CACHES}
+
+
+_CACHES = frozenset({"_hash", "top_level"})
 
 
 @dataclass(frozen=True)
@@ -40,6 +61,9 @@ class FieldSpec:
     patterns: tuple[re.Pattern[str], ...] = ()
     required: bool = False
 
+    __hash__ = _hash_once
+    __getstate__ = _state
+
 
 @dataclass(frozen=True)
 class ObjectSpec:
@@ -52,6 +76,9 @@ class ObjectSpec:
     required: bool
     fields: tuple[FieldSpec, ...]
 
+    __hash__ = _hash_once
+    __getstate__ = _state
+
 
 @dataclass(frozen=True)
 class TableSpec:
@@ -61,6 +88,9 @@ class TableSpec:
     columns: tuple[FieldSpec, ...]
     required: bool
 
+    __hash__ = _hash_once
+    __getstate__ = _state
+
 
 @dataclass(frozen=True)
 class SchemaSpec:
@@ -69,6 +99,14 @@ class SchemaSpec:
     fields: tuple[FieldSpec, ...]  # scalars, top level and inside plain (non-party) objects
     objects: tuple[ObjectSpec, ...]  # party objects
     tables: tuple[TableSpec, ...]
+
+    __hash__ = _hash_once
+    __getstate__ = _state
+
+    @cached_property
+    def top_level(self) -> SchemaSpec:
+        """This schema without its parties and tables (made once per spec)."""
+        return SchemaSpec(self.name, self.model, self.fields, (), ())
 
     def leaf_paths(self) -> list[tuple[str, bool]]:
         """Every leaf the schema asks for, with whether it is required (tables as one leaf)."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _SEPARATOR = re.compile(r"\s+[·|•]\s+")
 _COLON = re.compile(r"\s?:(?=\s|$)")
@@ -25,8 +25,7 @@ MAX_KEY_WORDS = 5
 MAX_KEY_CHARS = 40
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """Offsets into the block text: the key (absent for unpaired text) and the value."""
 
     key_start: int | None
@@ -41,8 +40,15 @@ class Piece:
         return text[self.value_start : self.value_end].strip()
 
 
+def _has_separator(text: str) -> bool:
+    return ("·" in text or "|" in text or "•" in text) and _SEPARATOR.search(text) is not None
+
+
 def segments(text: str) -> Iterator[tuple[int, int]]:
     """``(start, end)`` of each line of ``text``, cut at inline separators."""
+    if "\n" not in text and not _has_separator(text):  # one line, one segment
+        yield 0, len(text)
+        return
     offset = 0
     for line in text.split("\n"):
         start = offset
@@ -57,6 +63,8 @@ def pieces(
     text: str, start: int, end: int, known: Callable[[str], bool] | None = None
 ) -> list[Piece]:
     """``Key: value`` pieces of ``text[start:end]`` (see the module docstring)."""
+    if text.find(":", start, end) < 0:  # no colon: one piece without a key
+        return [Piece(None, None, start, end)]
     keys: list[tuple[int, int, int]] = []  # key start, key end, value start
     cursor = start
     for colon in _COLON.finditer(text, start, end):

@@ -5,12 +5,13 @@ exactly one value gives that field a candidate (``Consumption (kWh)`` -> 412), c
 Only single-valued columns: a column of many values (line totals) names no single value.
 
 :func:`cell_source`: a cell's page, block and box; the box is estimated, the table part's box
-split equally into its rows and columns.
+split equally into its rows and columns (:func:`row_place` places a row once for all its cells).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import NamedTuple
 
 from postprocess.extract.candidates import Candidate, Candidates, Source
 from postprocess.extract.document import DocView
@@ -18,6 +19,7 @@ from postprocess.extract.labels import AliasIndex
 from postprocess.extract.schema_spec import FieldSpec
 from postprocess.extract.values import convert
 from schemas.extraction import ExtractOptions, FieldRule
+from schemas.geometry import BBox
 from schemas.tables import Table
 
 COLUMN_CONFIDENCE = 0.75
@@ -53,16 +55,49 @@ def column_candidates(
 
 def cell_source(table: Table, r: int, c: int, text: str) -> Source:
     """Page, block and estimated box of grid position ``(r, c)`` of ``table``."""
+    return row_place(table, r).cell(c, text)
+
+
+class RowPlace(NamedTuple):
+    """Where grid row ``r`` of a table is printed: the part (page, block) holding it and the
+    row's band of that part's box (the part's box split equally into its rows); a cell's box
+    splits the band equally into columns."""
+
+    page: int | None
+    block_id: str | None
+    box: BBox | None
+    y1: float = 0.0
+    height: float = 0.0
+    width: float | None = None  # of one column; None when the box cannot be split
+
+    def row_source(self, text: str) -> Source:
+        """The source of the whole row printing ``text``: its band of the part's box."""
+        box, w = self.box, self.width
+        if box is None or w is None:
+            return Source(self.page, self.block_id, box, text)
+        return Source(
+            self.page, self.block_id, (box.x1, self.y1, box.x2, self.y1 + self.height), text
+        )
+
+    def cell(self, c: int, text: str) -> Source:
+        """The source of the row's cell in column ``c`` printing ``text``."""
+        box, w = self.box, self.width
+        if box is None or w is None:
+            return Source(self.page, self.block_id, box, text)
+        cell = (box.x1 + c * w, self.y1, box.x1 + (c + 1) * w, self.y1 + self.height)
+        return Source(self.page, self.block_id, cell, text)
+
+
+def row_place(table: Table, r: int) -> RowPlace:
+    """The :class:`RowPlace` of grid row ``r`` (computed once per row, not once per cell)."""
     part = next(
         (s for s in table.sources if s.row_start <= r < s.row_start + s.row_count),
         table.sources[0] if table.sources else None,
     )
     if part is None:
-        return Source(None, None, None, text)
+        return RowPlace(None, None, None)
     box = part.bbox
     if box is None or not part.row_count or not table.n_cols:
-        return Source(part.page, part.block_id, box, text)
+        return RowPlace(part.page, part.block_id, box)
     h, w = box.height / part.row_count, box.width / table.n_cols
-    y1 = box.y1 + (r - part.row_start) * h
-    cell = (box.x1 + c * w, y1, box.x1 + (c + 1) * w, y1 + h)
-    return Source(part.page, part.block_id, cell, text)
+    return RowPlace(part.page, part.block_id, box, box.y1 + (r - part.row_start) * h, h, w)

@@ -61,9 +61,16 @@ def build_grid(table: HtmlElement) -> Grid:
             while col in taken:
                 col += 1
             row_span = col_span = 1
-            if el.attrib:
-                row_span = _span(el, "rowspan", MAX_ROWSPAN) or section_end - r
-                col_span = _span(el, "colspan", MAX_COLSPAN) or 1
+            raw_rows, raw_cols = el.get("rowspan"), el.get("colspan")
+            if raw_rows is not None or raw_cols is not None:
+                row_span = _span(raw_rows, "rowspan", MAX_ROWSPAN) or section_end - r
+                col_span = _span(raw_cols, "colspan", MAX_COLSPAN) or 1
+            if row_span == 1 and col_span == 1:  # the usual cell: its position is free
+                taken.add(col)
+                text = " ".join((el.text or "").split()) if len(el) == 0 else inline_text(el)
+                cells.append(RawCell(r, col, 1, 1, text, el.tag == "th", el))
+                col += 1
+                continue
             if r + row_span > section_end:
                 issues.append(
                     issue(
@@ -105,9 +112,9 @@ def _section_ends(rows: list[RawRow]) -> list[int]:
     return ends
 
 
-def _span(el: HtmlElement, name: str, limit: int) -> int:
-    """The span attribute, capped at ``limit``; 1 when absent or unreadable; 0 kept for rowspan."""
-    raw = el.get(name)
+def _span(raw: str | None, name: str, limit: int) -> int:
+    """The span attribute's value, capped at ``limit``; 1 when absent or unreadable; 0 kept for
+    rowspan."""
     if raw is None:
         return 1
     try:

@@ -10,7 +10,7 @@ from postprocess.tree import element_path, is_element
 from schemas.errors import ErrorCode, ErrorRecord, Severity
 
 
-@dataclass
+@dataclass(slots=True)
 class RawCell:
     """A cell placed on the grid, before header detection."""
 

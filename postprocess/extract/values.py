@@ -25,6 +25,7 @@ from postprocess.extract.patterns import compact_iban
 from postprocess.extract.schema_spec import FieldSpec
 
 _LEADING_PUNCT = " \t:;#°º=.,|/)]"
+_DASHES = frozenset("-–—")
 _SEPARATOR_DASH = re.compile(r"^[-–—]\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜÉÈ])")
 _TRUE = frozenset({"yes", "y", "true", "ja", "oui", "x", "checked", "1"})
@@ -34,7 +35,10 @@ _FALSE = frozenset({"no", "n", "false", "nein", "non", "unchecked", "0"})
 def clean_value(text: str) -> str:
     """A value as printed after its label: leading ``:``/``#``/``°``, a separating dash and spaces
     removed (a dash glued to the value is a sign: ``-€5.00``)."""
-    return " ".join(_SEPARATOR_DASH.sub("", text.lstrip(_LEADING_PUNCT)).split())
+    text = text.lstrip(_LEADING_PUNCT)
+    if text[:1] in _DASHES:
+        text = _SEPARATOR_DASH.sub("", text)
+    return " ".join(text.split())
 
 
 def convert(spec: FieldSpec, text: str, *, dayfirst: bool = True) -> Any:

@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from docparse.evaluate import FieldKind
+from docparse.evaluate.report_models import FieldsSummary
 from postprocess import parse_reply
 from schemas.blocks import Block, BlockKind
 from schemas.geometry import BBox, PageTransform, Unit
@@ -23,6 +25,26 @@ CORPUS = ROOT / "fixtures" / "corpus"
 DATA = Path(__file__).resolve().parent / "data"
 #: Tables of scores printed at the end of the test run (title -> lines), see conftest.py.
 REPORTS: dict[str, list[str]] = {}
+#: Invoice fields compared as strings (the rest by the kind docparse.evaluate infers).
+INVOICE_FIELD_TYPES: dict[str, FieldKind] = {
+    "invoice_number": "string", "iban": "string", "payment_terms": "string", "currency": "string",
+    "seller.tax_id": "string", "buyer.tax_id": "string", "line_items[].description": "string",
+}  # fmt: skip
+
+
+def report_scores(title: str, summary: FieldsSummary) -> list[str]:
+    """Per-field tp/fp/fn/P/R/F1 and the micro row, printed now and at the end of the run."""
+    lines = [f"{'field':36s} {'tp':>3s} {'fp':>3s} {'fn':>3s} {'P':>6s} {'R':>6s} {'F1':>6s}"]
+    row = "{:36s} {:3d} {:3d} {:3d} {:6.3f} {:6.3f} {:6.3f}"
+    for path, c in summary.per_field.items():
+        name = path if len(path) <= 36 else path[:35] + "…"
+        lines.append(row.format(name, c.tp, c.fp, c.fn, c.precision, c.recall, c.f1))
+    c = summary.counts
+    micro = row.format("micro", c.tp, c.fp, c.fn, c.precision, c.recall, c.f1)
+    lines.append(f"{micro}   exact documents {summary.exact_documents}/{summary.documents}")
+    REPORTS[title] = lines
+    print("\n".join(lines))
+    return lines
 
 
 @lru_cache(maxsize=1)

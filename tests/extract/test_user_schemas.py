@@ -84,7 +84,11 @@ def test_invoice_json_schema_round_trip_matches_the_builtin() -> None:
 def test_extract_document_reads_tables_forms_and_fields_once() -> None:
     bundle = extract_document([page("utility_bill.html")], bill_schema())
     assert [t.columns for t in bundle.tables] == [["Period", "Consumption (kWh)", "Rate", "Charge"]]
-    assert {p.key for p in bundle.form.pairs} >= {"Account number", "Paperless billing"}
+    assert {p.key for p in bundle.form.pairs} >= {"Account number", "Statement date"}
+    assert [(c.group, c.label, c.checked) for c in bundle.form.checkboxes] == [
+        ("Paperless billing", "Yes", True),
+        ("Paperless billing", "No", False),
+    ]
     assert bundle.extraction is not None and bundle.extraction.data["amount_due"] == 137.52
     assert extract_document([page("utility_bill.html")], None).extraction is None
 
