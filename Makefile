@@ -23,10 +23,13 @@ demo: env
 	rm -rf $(OUT)/convert
 	$(BIN)/docparse convert fixtures/corpus/invoices fixtures/corpus/forms fixtures/corpus/tables \
 		fixtures/corpus/report -o $(OUT)/convert --engine textlayer --runner local
+	$(BIN)/docparse extract --from-output $(OUT)/convert/invoices -o $(OUT)/convert/invoices --schema invoice
+	$(BIN)/docparse extract --from-output $(OUT)/convert/forms -o $(OUT)/convert/forms --schema form
 	$(BIN)/docparse eval $(OUT)/convert fixtures/corpus --missing ignore \
 		--json $(OUT)/eval.json --html $(OUT)/eval.html
 	@echo
-	@echo "outputs:   $(OUT)/convert/<category>/<document>/ (document.html, document.json, pages/, raw/)"
+	@echo "outputs:   $(OUT)/convert/<category>/<document>/ (document.html, document.json, pages/, raw/,"
+	@echo "           extraction.json for invoices and forms)"
 	@echo "manifest:  $(OUT)/convert/manifest.jsonl   quality report: $(OUT)/eval.html"
 
 test: env
