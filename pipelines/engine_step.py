@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from docparse.attempts import AttemptRunner
 from docparse.engines import Engine, create_engine
 from pipelines.records import PageDone, PageItem
+from pipelines.worker_gc import tune_gc
 from schemas.options import RunOptions
 from schemas.page import PageRenderFailure, RenderedPage
 from schemas.results import PageResult, PageSource, Status
@@ -68,6 +69,7 @@ class EngineStep:
             options=options.attempts,
             postprocess=options.postprocess,
         )
+        tune_gc(options.runner.tune_gc)  # this worker post-processes every page it gets
 
     def __call__(self, items: Sequence[PageItem]) -> list[PageDone]:
         pages = [(i, it) for i, it in enumerate(items) if isinstance(it.page, RenderedPage)]

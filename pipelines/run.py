@@ -17,6 +17,7 @@ from docparse.storage import AppendableStorage, Storage, open_storage
 from pipelines.assemble import DocumentAssembler, Extractor
 from pipelines.engine_step import engine_section, needs_text_layer
 from pipelines.summary import RunSummary, RunTally
+from pipelines.worker_gc import tune_gc
 from schemas.errors import EngineError, ErrorCode
 from schemas.options import RenderOptions, RunnerKind, RunOptions
 from schemas.results import DocumentResult
@@ -109,6 +110,7 @@ def run_conversion(
             storage, manifest, tally=tally, extractor=extractor, on_document=on_document
         )
         ticker = (lambda: tick(tally)) if tick is not None else None
+        tune_gc(options.runner.tune_gc)  # documents are assembled and extracted in this process
         sources = _outside(refs, output if "://" in output else os.fspath(output))
         if options.runner.kind is RunnerKind.LOCAL:
             from pipelines.local import LocalRunner

@@ -258,6 +258,11 @@ class RunnerOptions(BaseModel):
     object_store_mb: int = Field(
         default=512, ge=64, description="Object store size of a Ray started by docparse (MiB)."
     )
+    tune_gc: bool = Field(
+        default=True,
+        description="Freeze start-up objects out of CPython's garbage collector and raise its "
+        "young threshold in the processes that post-process and extract (pipelines/worker_gc.py).",
+    )
 
 
 class RunOptions(BaseModel):

@@ -41,10 +41,14 @@ def _reporting(extract_fn):  # type: ignore[no-untyped-def]
     return run
 
 
-def _from_output(source_root: str, output: str, extract_fn, storage_options) -> int:  # type: ignore[no-untyped-def]
+def _from_output(source_root: str, output: str, extract_fn, options) -> int:  # type: ignore[no-untyped-def]
     from docparse.sinks import DOCUMENT_JSON, EXTRACTION_JSON
     from docparse.storage import join_key, open_storage
+    from pipelines.worker_gc import tune_gc
     from schemas.results import DocumentResult
+
+    storage_options = options.storage
+    tune_gc(options.runner.tune_gc)
 
     src = open_storage(source_root, storage_options)
     dst = open_storage(output, storage_options)
@@ -109,7 +113,7 @@ def extract(
         if inputs:
             raise typer.BadParameter("give INPUT... or --from-output, not both")
         try:
-            code = _from_output(from_output, output, extract_fn, options.storage)
+            code = _from_output(from_output, output, extract_fn, options)
         except DocparseError as exc:
             err_console.print(f"[red]cannot start[/] {escape(str(exc))}")
             raise typer.Exit(ExitCode.CANNOT_START) from None
