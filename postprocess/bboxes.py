@@ -21,6 +21,12 @@ _PLAIN_NUMBER = r"([-+]?\d{1,15}(?:\.\d{0,15})?)"
 _FOUR_PLAIN = re.compile(
     rf"[ \t]*{_PLAIN_NUMBER} +{_PLAIN_NUMBER} +{_PLAIN_NUMBER} +{_PLAIN_NUMBER}[ \t]*"
 )
+#: A value already in canonical form: four integers without sign or leading zero, one space apart
+#: (ASCII digits: ``\d`` would take other scripts' digits, which ``float`` reads too).
+_CANONICAL_INT = r"(0|[1-9][0-9]{0,14})"
+_FOUR_CANONICAL = re.compile(
+    rf"{_CANONICAL_INT} {_CANONICAL_INT} {_CANONICAL_INT} {_CANONICAL_INT}"
+)
 
 
 class BBoxSyntaxError(ValueError):
@@ -35,6 +41,17 @@ def plain_corners(value: str) -> Corners | None:
     if plain is None:
         return None
     x1, y1, x2, y2 = plain.groups()
+    return float(x1), float(y1), float(x2), float(y2)
+
+
+def canonical_corners(value: str) -> Corners | None:
+    """The four numbers of a value that :func:`format_bbox` would write unchanged (non-negative
+    integers of at most 15 digits, exact as floats, one space apart), else ``None``: the usual
+    Qwen box, which needs no rewriting."""
+    canonical = _FOUR_CANONICAL.fullmatch(value)
+    if canonical is None:
+        return None
+    x1, y1, x2, y2 = canonical.groups()
     return float(x1), float(y1), float(x2), float(y2)
 
 
@@ -69,7 +86,12 @@ def order_corners(corners: Corners) -> tuple[BBox, bool]:
 
 def format_bbox(box: BBox) -> str:
     """Canonical ``data-bbox`` text: space-separated, integers without a decimal point."""
-    x1, y1, x2, y2 = box.x1, box.y1, box.x2, box.y2
+    return format_corners((box.x1, box.y1, box.x2, box.y2))
+
+
+def format_corners(corners: Corners) -> str:
+    """:func:`format_bbox` of the box with these corners."""
+    x1, y1, x2, y2 = corners
     if x1.is_integer() and y1.is_integer() and x2.is_integer() and y2.is_integer():
         return f"{int(x1)} {int(y1)} {int(x2)} {int(y2)}"  # the usual case, in one step
     return " ".join(_format_number(v) for v in (x1, y1, x2, y2))

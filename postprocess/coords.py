@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from postprocess.bboxes import Corners
 from schemas.geometry import BBox, Frame, PageTransform
 
 #: Decimal places kept for page-frame coordinates (1/100 pt or px).
@@ -54,15 +55,35 @@ def to_page_box(box: BBox, transform: PageTransform) -> BBox:
 
 def page_mapper(transform: PageTransform) -> Callable[[BBox], BBox]:
     """:func:`to_page_box` for many boxes of one page (the transform read once)."""
+    to_page_corners = page_corner_mapper(transform)
+
+    def to_page(box: BBox) -> BBox:
+        x1, y1, x2, y2 = to_page_corners((box.x1, box.y1, box.x2, box.y2))
+        return BBox(x1=x1, y1=y1, x2=x2, y2=y2)
+
+    return to_page
+
+
+def page_corner_mapper(transform: PageTransform) -> Callable[[Corners], Corners]:
+    """:func:`page_mapper` on corners: for callers that build the boxes themselves, many in
+    one validation."""
     sx, sy = transform.sx, transform.sy
     width, height = transform.page_width, transform.page_height
 
-    def to_page(box: BBox) -> BBox:
-        return BBox(
-            x1=round(min(max(box.x1 * sx, 0.0), width), PAGE_DIGITS),
-            y1=round(min(max(box.y1 * sy, 0.0), height), PAGE_DIGITS),
-            x2=round(min(max(box.x2 * sx, 0.0), width), PAGE_DIGITS),
-            y2=round(min(max(box.y2 * sy, 0.0), height), PAGE_DIGITS),
+    def to_page(corners: Corners) -> Corners:
+        x1, y1, x2, y2 = corners
+        return (
+            round(_clamp(x1 * sx, width), PAGE_DIGITS),
+            round(_clamp(y1 * sy, height), PAGE_DIGITS),
+            round(_clamp(x2 * sx, width), PAGE_DIGITS),
+            round(_clamp(y2 * sy, height), PAGE_DIGITS),
         )
 
     return to_page
+
+
+def _clamp(value: float, limit: float) -> float:
+    """``min(max(value, 0.0), limit)``, the same result in each case (``-0.0`` and NaN kept as
+    ``max``/``min`` keep them), written with comparisons: two builtin calls cost more."""
+    low = 0.0 if 0.0 > value else value
+    return limit if limit < low else low

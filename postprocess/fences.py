@@ -16,7 +16,9 @@ _FENCE_AT_LINE_START = re.compile(r"^[ \t]*```", re.MULTILINE)
 _HTML_INFOS = frozenset({"html", "htm", "xhtml"})
 _OTHER_MARKUP_INFOS = frozenset({"", "xml"})
 _DOCUMENT_START = re.compile(r"<\?xml\b|<!doctype\b|<html\b", re.IGNORECASE)
-_DOCUMENT_END = re.compile(r"</html\s*>", re.IGNORECASE)
+#: Up to the end of the last ``</html>``: the greedy ``.*`` backtracks from the reply's end, so the
+#: usual reply, which ends with it, is not scanned from its start as ``finditer`` would.
+_UP_TO_DOCUMENT_END = re.compile(r"(?s:.*)</html\s*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,9 @@ def locate_html(text: str) -> Located:
     language (```` ```json ````) are skipped. Within the chosen span, prose before ``<?xml``,
     ``<!DOCTYPE`` or ``<html`` and after the last ``</html>`` is cut off.
     """
-    fence = _find_fence(text, _HTML_INFOS) or _find_fence(text, _OTHER_MARKUP_INFOS)
+    fence = None
+    if "```" in text:  # most replies have none: two regex scans saved
+        fence = _find_fence(text, _HTML_INFOS) or _find_fence(text, _OTHER_MARKUP_INFOS)
     if fence is None:
         body, before, after = _trim_to_document(text)
         return Located(
@@ -102,7 +106,6 @@ def _trim_to_document(span: str) -> tuple[str, bool, bool]:
     """Cut prose before ``<html``/``<!DOCTYPE`` and after the last ``</html>``."""
     start_match = _DOCUMENT_START.search(span)
     start = start_match.start() if start_match else 0
-    end = len(span)
-    for end_match in _DOCUMENT_END.finditer(span, start):
-        end = end_match.end()
+    end_match = _UP_TO_DOCUMENT_END.match(span, start)
+    end = end_match.end() if end_match else len(span)
     return span[start:end], bool(span[:start].strip()), bool(span[end:].strip())

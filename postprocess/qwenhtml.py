@@ -16,30 +16,33 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from lxml.html import HtmlElement
 
 from postprocess.bboxes import (
     BBoxSyntaxError,
+    Corners,
+    canonical_corners,
     format_bbox,
+    format_corners,
     order_corners,
     parse_bbox,
     plain_corners,
 )
-from postprocess.coords import fit_to_frame, page_mapper
+from postprocess.coords import fit_to_frame, page_corner_mapper
 from postprocess.text import block_text
 from postprocess.tree import (
     BBOX_ATTR,
     class_names,
     element_path,
-    has_box,
     has_boxed_descendant,
     is_element,
     outer_html,
 )
-from schemas.blocks import Block, BlockKind
+from schemas.blocks import Block, BlockKind, blocks_from_dicts
 from schemas.errors import ErrorCode, ErrorRecord, Severity
-from schemas.geometry import BBox, Frame, PageTransform
+from schemas.geometry import PageTransform
 from schemas.options import PostprocessOptions
 
 _HEADINGS = {f"h{n}": n for n in range(2, 7)}
@@ -48,16 +51,17 @@ _PARAGRAPH_TAGS = frozenset("p span a b i em strong u sub sup code pre".split())
 
 @dataclass(frozen=True)
 class Extraction:
-    """Blocks of one page, the issues met, and how many blocks had no ``data-bbox`` at all."""
+    """Blocks of one page, the issues met, and how many blocks had no ``data-bbox`` at all;
+    ``elements`` are the blocks' elements, in the same order."""
 
     blocks: list[Block]
     issues: list[ErrorRecord]
     unboxed: int
+    elements: list[HtmlElement]
 
 
-@dataclass(frozen=True)
-class _BoxReading:
-    model: BBox | None
+class _BoxReading(NamedTuple):  # a tuple: built once per block, a frozen dataclass costs more
+    model: Corners | None
     in_frame: bool
     issues: list[ErrorRecord]
 
@@ -71,35 +75,44 @@ def extract_blocks(
     page_number: int,
 ) -> Extraction:
     """Build the page's blocks; rewrites each block's ``data-bbox`` in canonical form."""
-    blocks: list[Block] = []
+    rows: list[dict[str, Any]] = []  # the blocks' fields, validated all at once at the end
     issues: list[ErrorRecord] = []
     unboxed = 0
-    model_frame = transform.model_frame  # built once per page, not once per block
-    to_page = page_mapper(transform)
-    for index, el in enumerate(block_elements(body)):
-        unboxed += not has_box(el)
-        reading = _read_box(el, transform, model_frame, options)
+    to_page = page_corner_mapper(transform)
+    elements = list(block_elements(body))
+    for index, el in enumerate(elements):
+        raw = el.get(BBOX_ATTR)
+        unboxed += raw is None
+        reading = _read_box(el, raw, transform, options)
         issues.extend(reading.issues)
+        model = reading.model
+        tag = el.tag
         classes = class_names(el)
-        kind, level = _classify(el.tag, classes)
+        kind, level = _classify(tag, classes)
         text, caption = _texts(el, kind, classes)
-        page_box = to_page(reading.model) if reading.model and reading.in_frame else None
-        blocks.append(
-            Block(
-                id=f"{doc_id}/p{page_number}/b{index + 1}",
-                index=index,
-                kind=kind,
-                level=level,
-                tag=el.tag,
-                classes=classes,
-                text=text,
-                html=outer_html(el),
-                bbox_model=reading.model,
-                bbox_page=page_box,
-                caption=caption,
-            )
+        rows.append(
+            {
+                "id": f"{doc_id}/p{page_number}/b{index + 1}",
+                "index": index,
+                "kind": kind,
+                "level": level,
+                "tag": tag,
+                "classes": classes,
+                "text": text,
+                "html": outer_html(el),
+                "bbox_model": _box_fields(model) if model else None,
+                "bbox_page": _box_fields(to_page(model)) if model and reading.in_frame else None,
+                "caption": caption,
+            }
         )
-    return Extraction(blocks=blocks, issues=issues, unboxed=unboxed)
+    blocks = blocks_from_dicts(rows)
+    return Extraction(blocks=blocks, issues=issues, unboxed=unboxed, elements=elements)
+
+
+def _box_fields(corners: Corners) -> dict[str, float]:
+    """A box as the fields :class:`~schemas.geometry.BBox` validates."""
+    x1, y1, x2, y2 = corners
+    return {"x1": x1, "y1": y1, "x2": x2, "y2": y2}
 
 
 def block_elements(container: HtmlElement) -> Iterator[HtmlElement]:
@@ -155,31 +168,36 @@ def _texts(el: HtmlElement, kind: BlockKind, classes: list[str]) -> tuple[str, s
 
 
 def _read_box(
-    el: HtmlElement, transform: PageTransform, model_frame: Frame, options: PostprocessOptions
+    el: HtmlElement, raw: str | None, transform: PageTransform, options: PostprocessOptions
 ) -> _BoxReading:
-    """Parse, order and frame-check the block's box; write the repaired box back in place."""
-    raw = el.get(BBOX_ATTR)
+    """Parse, order and frame-check the block's box ``raw`` (its ``data-bbox``, read by the
+    caller); write the repaired box back in place."""
     if raw is None:
         issue = _issue(ErrorCode.MISSING_BBOX, Severity.WARNING, f"<{el.tag}> block has no box", el)
-        return _BoxReading(model=None, in_frame=False, issues=[issue])
-    corners = plain_corners(raw)
-    if corners is not None:  # the usual box: plain numbers, in order, inside the frame
+        return _BoxReading(None, False, [issue])
+    width, height = transform.model_width, transform.model_height
+    corners = canonical_corners(raw)
+    if corners is not None:  # the usual box: written canonically already (nothing to rewrite)
         x1, y1, x2, y2 = corners
-        if 0 <= x1 <= x2 <= model_frame.width and 0 <= y1 <= y2 <= model_frame.height:
-            box = BBox(x1=x1, y1=y1, x2=x2, y2=y2)
-            _write_box(el, raw, box)
-            return _BoxReading(model=box, in_frame=True, issues=[])
+        if x1 <= x2 <= width and y1 <= y2 <= height:  # (never negative)
+            return _BoxReading(corners, True, [])
+    corners = plain_corners(raw)
+    if corners is not None:  # plain numbers, in order, inside the frame
+        x1, y1, x2, y2 = corners
+        if 0 <= x1 <= x2 <= width and 0 <= y1 <= y2 <= height:
+            _write_box(el, raw, format_corners(corners))
+            return _BoxReading(corners, True, [])
     try:
         box, swapped = order_corners(parse_bbox(raw))
     except BBoxSyntaxError as exc:
         issue = _issue(ErrorCode.BAD_BBOX, Severity.ERROR, f"unreadable box: {exc}", el)
-        return _BoxReading(model=None, in_frame=False, issues=[issue])
+        return _BoxReading(None, False, [issue])
     issues: list[ErrorRecord] = []
     if swapped:
         issues.append(
             _issue(ErrorCode.BBOX_SWAPPED, Severity.WARNING, f"corners swapped in {raw!r}", el)
         )
-    fit = fit_to_frame(box, model_frame, options.bbox_tolerance)
+    fit = fit_to_frame(box, transform.model_frame, options.bbox_tolerance)
     if fit.outside or fit.clamped:
         frame = f"{transform.model_width}x{transform.model_height}"
         if fit.outside:
@@ -188,14 +206,13 @@ def _read_box(
         else:
             message = f"box {raw!r} overshoots the {frame} model frame slightly: clamped"
             issues.append(_issue(ErrorCode.BBOX_CLAMPED, Severity.WARNING, message, el))
-    _write_box(el, raw, fit.box)
-    return _BoxReading(model=fit.box, in_frame=not fit.outside, issues=issues)
+    _write_box(el, raw, format_bbox(fit.box))
+    return _BoxReading(fit.box.as_tuple(), not fit.outside, issues)
 
 
-def _write_box(el: HtmlElement, raw: str, box: BBox) -> None:
+def _write_box(el: HtmlElement, raw: str, canonical: str) -> None:
     """Canonical box on ``el`` and on nested elements that repeat its raw box (its ``<img>``);
     nothing to do when the box is already written canonically."""
-    canonical = format_bbox(box)
     if canonical == raw:
         return
     for node in el.iter():

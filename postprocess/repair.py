@@ -63,7 +63,7 @@ def reply_ending(located: Located) -> Ending:
     if located.fenced and not located.fence_closed:
         return Ending.TRUNCATED
     body = located.body.rstrip()
-    if _CLOSED_WRAPPER.search(body):
+    if _at_end(_CLOSED_WRAPPER, body):
         return Ending.COMPLETE
     if _OPENED_WRAPPER.search(body) or _ends_inside_element(body):
         return Ending.UNCLOSED if located.fenced else Ending.TRUNCATED
@@ -75,11 +75,19 @@ def drop_partial_tag(body: str) -> str:
     return _PARTIAL_TAG.sub("", body)
 
 
+def _at_end(tag: re.Pattern[str], body: str) -> re.Match[str] | None:
+    """``tag.search(body)`` for a pattern of one tag ending at ``\\Z`` with no ``<`` after its
+    first character: such a match can only start at the last ``<``, so only that one is tried
+    (a search tries every position of the reply)."""
+    start = body.rfind("<")
+    return tag.match(body, start) if start >= 0 else None
+
+
 def _ends_inside_element(body: str) -> bool:
     """True when ``body`` stops in text, in a tag, or right after a non-void opening tag."""
     if not body.endswith(">"):
         return True
-    last = _LAST_TAG.search(body)
+    last = _at_end(_LAST_TAG, body)
     if last is None:
         return False
     closing, name = last.group(1), last.group(2).lower()
@@ -88,6 +96,8 @@ def _ends_inside_element(body: str) -> bool:
 
 def normalise_layout(container: HtmlElement) -> list[ErrorRecord]:
     """Apply the layout repairs to ``container`` and, recursively, to unboxed wrappers in it."""
+    if _nothing_to_repair(container):  # the usual page: one walk instead of five
+        return []
     issues = _wrap_loose_text(container)
     for child in _unboxed(container):
         issues.extend(_borrow_image_box(child))
@@ -99,6 +109,24 @@ def normalise_layout(container: HtmlElement) -> list[ErrorRecord]:
         if has_boxed_descendant(child):
             issues.extend(normalise_layout(child))
     return issues
+
+
+def _nothing_to_repair(container: HtmlElement) -> bool:
+    """True when no repair applies: no loose text, every child element boxed (so no wrapper to
+    look into, no box to borrow or receive, no bare separator) and none an empty box donor."""
+    text = container.text
+    if text and not text.isspace():
+        return False
+    for child in container:
+        tag = child.tag
+        if not isinstance(tag, str):  # the repairs look at elements only
+            continue
+        tail = child.tail
+        if tail and not tail.isspace():
+            return False
+        if child.get(BBOX_ATTR) is None or (tag in _BOX_DONORS and is_blank(child)):
+            return False
+    return True
 
 
 def _elements(container: HtmlElement) -> list[HtmlElement]:

@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 
 from postprocess.fences import Located, locate_html
 from postprocess.parse import looks_like_markup, parse_document, serialize
-from postprocess.qwenhtml import extract_blocks
+from postprocess.qwenhtml import Extraction, extract_blocks
 from postprocess.repair import Ending, drop_partial_tag, normalise_layout, reply_ending
 from postprocess.sanitize import sanitize_tree
 from postprocess.tree import element_path, is_element
@@ -78,6 +78,7 @@ def _parse_markup(
     blocks: list[Block] = []
     if not_qwenvl is not None:
         issues.append(not_qwenvl)
+        html = serialize(root)
     else:
         issues.extend(normalise_layout(body))
         extraction = extract_blocks(
@@ -87,9 +88,10 @@ def _parse_markup(
         issues.extend(extraction.issues)
         coverage = coverage_issue(len(blocks), extraction.unboxed)
         issues.extend([coverage] if coverage is not None else [])
+        html = _page_html(root, body, extraction)
     issues.extend(_ending_issues(ending, body))
     return _result(
-        issues, page_number, fenced=located.fenced, root=root, blocks=blocks, truncated=truncated
+        issues, page_number, fenced=located.fenced, html=html, blocks=blocks, truncated=truncated
     )
 
 
@@ -125,12 +127,45 @@ def _ending_issues(ending: Ending, body: HtmlElement) -> list[ErrorRecord]:
     ]
 
 
+def _page_html(root: HtmlElement, body: HtmlElement, extraction: Extraction) -> str:
+    """``serialize(root)``, put together from the blocks' HTML when the page is the plain QwenVL
+    shape: ``<html><body>`` without attributes or other content around blocks that are all the
+    body's children, separated by layout whitespace only (which the serialiser writes as is).
+    Saves serialising every block a second time."""
+    elements = extraction.elements
+    if not (
+        root.tag == "html"
+        and root.tail is None
+        and root.text is None
+        and len(root) == 1
+        and not root.keys()
+        and not body.keys()
+        and body.tail is None
+        and _layout_space(body.text)
+        and len(body) == len(elements)
+        and all(
+            child is el and _layout_space(el.tail) for child, el in zip(body, elements, strict=True)
+        )
+    ):
+        return serialize(root)
+    pieces = ["<html><body>", body.text or ""]
+    for block, el in zip(extraction.blocks, elements, strict=True):
+        pieces.extend((block.html, el.tail or ""))
+    pieces.append("</body></html>")
+    return "".join(pieces)
+
+
+def _layout_space(text: str | None) -> bool:
+    """No text, or only spaces, tabs and line breaks (nothing the serialiser escapes)."""
+    return text is None or not text.strip(" \t\n")
+
+
 def _result(
     issues: list[ErrorRecord],
     page_number: int,
     *,
     fenced: bool,
-    root: HtmlElement | None = None,
+    html: str = "",
     blocks: list[Block] | None = None,
     truncated: bool = False,
 ) -> ParsedReply:
@@ -141,5 +176,4 @@ def _result(
         fenced=fenced,
         issues=stamped,
     )
-    html = serialize(root) if root is not None else ""
     return ParsedReply(blocks=blocks or [], report=report, html=html)

@@ -27,7 +27,9 @@ def block_text(el: HtmlElement) -> str:
     if el.tag == "table":
         return table_text(el)
     if len(el) == 0:  # text only (most blocks): no children to walk
-        return _tidy(_flat(el.text)) if el.text else ""
+        text = el.text
+        # _tidy(_flat(text)) in one step: split() breaks at source line breaks and tabs too
+        return " ".join(text.split()) if text else ""
     pieces: list[str] = []
     _collect(el, pieces)
     return _tidy("".join(pieces))
@@ -39,15 +41,18 @@ def table_text(table: HtmlElement) -> str:
     caption = table.find("caption")
     if caption is not None:
         lines.append(inline_text(caption))
+    join = " ".join  # looked up once: this loop runs for every cell of the page's tables
     for row in table.iter("tr"):
-        # a comment's or entity's tag is not a string, so never a cell tag
-        cells = [
-            " ".join((cell.text or "").split()) if len(cell) == 0 else inline_text(cell)
-            for cell in row
-            if cell.tag in _CELL_TAGS
-        ]
+        cells: list[str] = []
+        for cell in row:
+            if cell.tag in _CELL_TAGS:  # a comment's or entity's tag is not a string, never a cell
+                if len(cell):
+                    cells.append(inline_text(cell))
+                else:  # a leaf (most cells): its own text only
+                    text = cell.text
+                    cells.append(join(text.split()) if text else "")
         lines.append("\t".join(cells))
-    return "\n".join(line for line in lines if line.strip())
+    return "\n".join([line for line in lines if line.strip()])
 
 
 def inline_text(el: HtmlElement) -> str:

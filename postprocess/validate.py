@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from postprocess.tree import ANY_BOXED, is_element
+from postprocess.tree import any_boxed, is_element
 from schemas.errors import ErrorCode, ErrorRecord, Severity
 from schemas.options import PostprocessOptions
 from schemas.validation import Verdict
@@ -58,7 +58,7 @@ def prose_issue() -> ErrorRecord:
 
 def plain_html_issue(root: HtmlElement) -> ErrorRecord | None:
     """``PLAIN_HTML`` when the tree has content but not a single ``data-bbox``."""
-    if ANY_BOXED(root):
+    if any_boxed(root):
         return None
     has_text = any(piece.strip() for piece in root.itertext())
     has_elements = any(is_element(e) and e.tag not in _STRUCTURAL_TAGS for e in root.iter())

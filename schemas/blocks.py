@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from schemas.geometry import BBox
 
@@ -39,3 +40,11 @@ class Block(BaseModel):
     bbox_model: BBox | None = Field(default=None, description="Box in model-input pixels.")
     bbox_page: BBox | None = Field(default=None, description="Box in the page frame.")
     caption: str | None = Field(default=None, description="Generated caption (image caption).")
+
+
+_BLOCKS = TypeAdapter(list[Block])
+
+
+def blocks_from_dicts(blocks: list[dict[str, Any]]) -> list[Block]:
+    """Validate many blocks, boxes given as dicts, in one call (much faster than model by model)."""
+    return _BLOCKS.validate_python(blocks)
