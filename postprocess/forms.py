@@ -18,7 +18,7 @@ character offsets along the block for ``colon`` and check boxes, by table rows a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from postprocess.extract.boxes import line_height
 from postprocess.extract.form_layout import box_pairs, spatial_pairs, table_pairs
@@ -39,19 +39,24 @@ def extract_form(
     tables: list[Table] | None = None,
     known_key: Callable[[str], bool] | None = None,
     cut: dict[str, list[Piece]] | None = None,
+    table_blocks: Collection[str | None] | None = None,
 ) -> FormResult:
     """Pairs and check boxes of one page, in the order of the rules above.
 
     ``tables`` spares re-reading the page's tables when the caller has them; ``known_key``
     tells which multi-word keys before a colon are known labels (see ``segments.pieces``);
     ``cut`` the blocks' text pieces when the caller has them (``form_text.block_pieces``).
+    ``table_blocks``: the ids of the page's table blocks, for a caller whose ``tables`` are
+    only those that may hold pairs (``form_layout.holds_pairs``); by default those of ``tables``.
     """
     page_blocks = list(blocks)
     found = text_pairs(page_blocks, page_number, known_key, cut)
     page_tables = (
         tables if tables is not None else tables_from_blocks(page_blocks, page_number=page_number)
     )
-    used = set(found.used) | {t.sources[0].block_id for t in page_tables if t.sources}
+    if table_blocks is None:
+        table_blocks = [t.sources[0].block_id for t in page_tables if t.sources]
+    used = set(found.used) | set(table_blocks)
     line = line_height(page_blocks)
     pairs = [
         *found.pairs,

@@ -10,7 +10,10 @@ the best grid plus warnings (see :mod:`postprocess.extract.table_grid`); nothing
 - :func:`expand_grid` fills every grid position, a spanned cell's text repeated;
 - :func:`table_records` gives one dict per body row keyed by the unique column names;
 - :func:`table_to_csv` writes the column names then the expanded body rows (stdlib ``csv``);
-- :func:`join_tables` joins a table continued on the next page (same header).
+- :func:`join_tables` joins a table continued on the next page (same header);
+- ``drafts_from_blocks``, ``parse_drafts`` and ``element_drafts`` give the same tables as
+  :class:`~postprocess.extract.table_model.TableDraft` (cells not validated yet), for a caller
+  that joins them first (``postprocess.extract.document.build_view``).
 """
 
 from __future__ import annotations
@@ -18,19 +21,20 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from typing import cast
 
 from lxml.html import HtmlElement
 
 from postprocess.extract.table_grid import build_grid
 from postprocess.extract.table_headers import column_names, find_header
 from postprocess.extract.table_join import join_tables
-from postprocess.extract.table_model import outermost_tables
+from postprocess.extract.table_model import TableDraft, outermost_tables
 from postprocess.parse import parse_document
 from postprocess.text import inline_text
 from schemas.blocks import Block, BlockKind
 from schemas.errors import ErrorCode, ErrorRecord, Severity
 from schemas.geometry import BBox
-from schemas.tables import Table, TableKind, TableSource, cells_from_dicts
+from schemas.tables import Table, TableKind, TableSource
 
 __all__ = [
     "expand_grid",
@@ -54,11 +58,29 @@ def parse_table(
 ) -> list[Table]:
     """The first outermost ``<table>`` in ``html`` as a grid, followed by the tables nested in
     its cells (each with ``parent`` set); empty when ``html`` holds no table."""
+    return [
+        d.table()
+        for d in parse_drafts(
+            html, table_id=table_id, page=page, block_id=block_id, bbox=bbox, kind=kind
+        )
+    ]
+
+
+def parse_drafts(
+    html: str,
+    *,
+    table_id: str = "table",
+    page: int | None = None,
+    block_id: str | None = None,
+    bbox: BBox | None = None,
+    kind: TableKind = TableKind.TABLE,
+) -> list[TableDraft]:
+    """:func:`parse_table`'s tables as drafts (cells not validated yet)."""
     root, _ = parse_document(html)
     tables = outermost_tables(root) if root is not None else []
     if not tables:
         return []
-    return tables_from_element(
+    return element_drafts(
         tables[0], table_id=table_id, page=page, block_id=block_id, bbox=bbox, kind=kind
     )
 
@@ -74,6 +96,23 @@ def tables_from_element(
     parent: str | None = None,
 ) -> list[Table]:
     """One parsed ``<table>`` element as a grid, then its nested tables (depth first)."""
+    drafts = element_drafts(
+        table, table_id=table_id, page=page, block_id=block_id, bbox=bbox, kind=kind, parent=parent
+    )
+    return [d.table() for d in drafts]
+
+
+def element_drafts(
+    table: HtmlElement,
+    *,
+    table_id: str = "table",
+    page: int | None = None,
+    block_id: str | None = None,
+    bbox: BBox | None = None,
+    kind: TableKind = TableKind.TABLE,
+    parent: str | None = None,
+) -> list[TableDraft]:
+    """:func:`tables_from_element`'s tables as drafts (cells not validated yet)."""
     grid = build_grid(table)
     header_rows, rule = find_header(grid)
     errors = [e.model_copy(update={"page": page}) for e in grid.issues]
@@ -86,21 +125,12 @@ def tables_from_element(
                 page=page,
             )
         )
-    cells = cells_from_dicts(
-        [
-            {
-                "row": c.row,
-                "col": c.col,
-                "row_span": c.row_span,
-                "col_span": max(c.col_span, 1),
-                "text": c.text,
-                "header": c.is_th or c.row < header_rows,
-            }
-            for c in grid.cells
-        ]
-    )
+    for cell in grid.cells:  # in row order: the header rows' cells come first
+        if cell["row"] >= header_rows:
+            break
+        cell["header"] = True
     caption = table.find("caption")
-    outer = Table(
+    outer = TableDraft(
         id=table_id,
         kind=kind,
         parent=parent,
@@ -109,14 +139,15 @@ def tables_from_element(
         header_rows=header_rows,
         header_rule=rule,
         columns=column_names(grid, header_rows),
-        cells=cells,
+        cells=grid.cells,
         caption=inline_text(caption) if caption is not None else None,
         sources=[TableSource(page=page, block_id=block_id, bbox=bbox, row_count=grid.n_rows)],
         errors=errors,
+        texts=grid.texts,
     )
     out = [outer]
     for i, inner in enumerate(grid.nested):
-        out += tables_from_element(
+        out += element_drafts(
             inner, table_id=f"{table_id}/t{i + 1}", page=page, block_id=block_id, parent=table_id
         )
     return out
@@ -125,12 +156,19 @@ def tables_from_element(
 def tables_from_blocks(blocks: Sequence[Block], *, page_number: int | None = None) -> list[Table]:
     """Every table of the page's table and chart blocks, in reading order (nested tables right
     after the table holding them)."""
-    tables: list[Table] = []
+    return [d.table() for d in drafts_from_blocks(blocks, page_number=page_number)]
+
+
+def drafts_from_blocks(
+    blocks: Sequence[Block], *, page_number: int | None = None
+) -> list[TableDraft]:
+    """:func:`tables_from_blocks`'s tables as drafts (cells not validated yet)."""
+    drafts: list[TableDraft] = []
     for block in blocks:
         if block.kind not in (BlockKind.TABLE, BlockKind.CHART) or not block.html:
             continue
         kind = TableKind.CHART if block.kind is BlockKind.CHART else TableKind.TABLE
-        tables += parse_table(
+        drafts += parse_drafts(
             block.html,
             table_id=block.id,
             page=page_number,
@@ -138,7 +176,7 @@ def tables_from_blocks(blocks: Sequence[Block], *, page_number: int | None = Non
             bbox=block.bbox_page,
             kind=kind,
         )
-    return tables
+    return drafts
 
 
 def expand_grid(table: Table) -> list[list[str]]:
@@ -157,7 +195,11 @@ def expand_grid(table: Table) -> list[list[str]]:
             for c in range(cell.col, min(cell.col + cell.col_span, table.n_cols)):
                 if row[c] is None:
                     row[c] = cell.text
-    return [["" if text is None else text for text in row] for row in grid]
+    # a row with every position filled (the usual row) is kept as it is
+    return [
+        cast("list[str]", row) if None not in row else ["" if t is None else t for t in row]
+        for row in grid
+    ]
 
 
 def table_records(table: Table, *, skip_empty: bool = True) -> list[dict[str, str]]:

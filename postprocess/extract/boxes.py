@@ -18,6 +18,13 @@ def estimate_sub_box(box: BBox | None, text: str, start: int, end: int) -> BBox 
     """Estimated box of ``text[start:end]`` inside ``box`` (see the module docstring)."""
     if box is None or end <= start:
         return None
+    if "\n" not in text:  # one line (most blocks): the loop below run once, without the split
+        lo, hi = max(start, 0), min(end, len(text))
+        if lo >= hi:
+            return None
+        height, x_share = box.height, box.width / len(text)
+        y1 = box.y1 + 0 * height  # the loop's arithmetic (index 0): the same floats, -0.0 too
+        return BBox(x1=box.x1 + lo * x_share, y1=y1, x2=box.x1 + hi * x_share, y2=y1 + height)
     lines = text.split("\n")
     height = box.height / len(lines)
     parts: list[BBox] = []
@@ -70,9 +77,14 @@ def line_height(blocks: Sequence[Block]) -> float:
     The lower quartile rather than the median: on a scan turned by a degree or two, the boxes of
     wide one-line blocks grow by their width times the angle's sine.
     """
-    heights = sorted(
-        b.bbox_page.height
-        for b in blocks
-        if b.bbox_page is not None and b.kind is BlockKind.PARAGRAPH and 0 < len(b.text) <= 60
-    ) or sorted(b.bbox_page.height for b in blocks if b.bbox_page is not None)
+    short: list[float] = []  # short paragraphs' heights
+    every: list[float] = []  # every box's height, when there is no short paragraph
+    for b in blocks:
+        box = b.bbox_page
+        if box is not None:
+            height = box.y2 - box.y1  # BBox.height, without the property call
+            every.append(height)
+            if b.kind is BlockKind.PARAGRAPH and 0 < len(b.text) <= 60:
+                short.append(height)
+    heights = sorted(short or every)
     return float(heights[len(heights) // 4]) if heights else 1.0

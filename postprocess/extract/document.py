@@ -10,11 +10,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from postprocess.extract.form_layout import holds_pairs
 from postprocess.extract.form_text import TEXT_KINDS, block_pieces
 from postprocess.extract.labels import AliasHit, AliasIndex
 from postprocess.extract.segments import Piece
+from postprocess.extract.table_join import join_drafts
+from postprocess.extract.table_model import TableDraft
 from postprocess.forms import extract_form
-from postprocess.tables import expand_grid, join_tables, tables_from_blocks
+from postprocess.tables import drafts_from_blocks, expand_grid
 from schemas.blocks import Block, BlockKind
 from schemas.forms import Checkbox, KeyValue
 from schemas.geometry import BBox
@@ -54,6 +57,7 @@ class DocView:
     _grids: dict[int, tuple[Table, list[list[str]]]] = field(default_factory=dict, repr=False)
     _prefixes: dict[tuple[int, str], AliasHit | None] = field(default_factory=dict, repr=False)
     _extents: dict[int, BBox | None] = field(default_factory=dict, repr=False)
+    _text_blocks: list[tuple[int, Block]] | None = field(default=None, repr=False)
 
     def prefix(self, index: AliasIndex, text: str) -> AliasHit | None:
         """``index.prefix(text)``, looked up once per text of this document (the party rules
@@ -71,10 +75,15 @@ class DocView:
         return cached[1]
 
     def text_blocks(self) -> list[tuple[int, Block]]:
-        """Text blocks of every page in reading order."""
-        return [
-            (n, b) for n, blocks in self.pages for b in blocks if b.kind in TEXT_KINDS and b.text
-        ]
+        """Text blocks of every page in reading order (listed once: several rules read them)."""
+        if self._text_blocks is None:
+            self._text_blocks = [
+                (n, b)
+                for n, blocks in self.pages
+                for b in blocks
+                if b.kind in TEXT_KINDS and b.text
+            ]
+        return self._text_blocks
 
     def page_extent(self, page: int) -> BBox | None:
         """The union of the page's block boxes: where its content lies."""
@@ -108,10 +117,13 @@ def build_view(
 ) -> DocView:
     """Read every page's tables, form pairs and text pieces once."""
     view = DocView(pages=page_list(document))
-    tables: list[Table] = []
+    drafts: list[TableDraft] = []
+    built: dict[TableDraft, Table] = {}  # the tables the page's form rules read
     for number, blocks in view.pages:
-        page_tables = tables_from_blocks(blocks, page_number=number)
-        tables.extend(page_tables)
+        page_drafts = drafts_from_blocks(blocks, page_number=number)
+        drafts.extend(page_drafts)
+        page_built = {d: d.table() for d in page_drafts if holds_pairs(d)}
+        built.update(page_built)
         cut = {
             b.id: block_pieces(b.text, known_key)
             for b in blocks
@@ -119,7 +131,12 @@ def build_view(
         }
         view.cut.update(cut)
         form = extract_form(
-            blocks, page_number=number, tables=page_tables, known_key=known_key, cut=cut
+            blocks,
+            page_number=number,
+            tables=list(page_built.values()),
+            known_key=known_key,
+            cut=cut,
+            table_blocks=[d.sources[0].block_id for d in page_drafts],
         )
         view.pairs.extend(form.pairs)
         view.checkboxes.extend(form.checkboxes)
@@ -132,7 +149,13 @@ def build_view(
                     view.pieces.append(
                         TextPiece(number, block, lo, hi, piece.key_start is not None)
                     )
-    view.tables = join_tables(tables) if join else tables
+    # Tables are joined as drafts: a table continued on the next page is validated once, joined.
+    joined = join_drafts(drafts) if join else drafts
+    for draft in joined:
+        table = built[draft] if draft in built else draft.table()
+        view.tables.append(table)
+        if draft.texts is not None:  # the expanded grid, read along with the cells
+            view._grids[id(table)] = (table, draft.texts)
     return view
 
 

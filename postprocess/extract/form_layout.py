@@ -18,11 +18,13 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from postprocess.extract.boxes import horizontal_overlap, line_height, vertical_overlap
 from postprocess.extract.form_text import TEXT_KINDS
 from postprocess.extract.labels import norm_key
 from postprocess.extract.table_headers import is_numeric
+from postprocess.extract.table_model import TableDraft
 from postprocess.tables import table_records
 from schemas.blocks import Block
 from schemas.forms import KeyValue, PairRule
@@ -38,11 +40,16 @@ _CODE = re.compile(r"[A-Z]{1,3}$")
 _VALUE_TOKEN = re.compile(r"\d|@|^[A-Z]{1,3}$")
 
 
+def holds_pairs(table: Table | TableDraft) -> bool:
+    """The table may hold label/value rows: two columns, rows, no header."""
+    return table.n_cols == 2 and not table.header_rows and table.n_rows != 0
+
+
 def table_pairs(tables: list[Table], page: int) -> list[KeyValue]:
     """Label/value rows of two-column tables without a header."""
     pairs: list[KeyValue] = []
     for table in tables:
-        if table.n_cols != 2 or table.header_rows or table.n_rows == 0:
+        if not holds_pairs(table):
             continue
         box = table.bbox
         for r, record in enumerate(table_records(table, skip_empty=False)):
@@ -111,19 +118,41 @@ def box_pairs(
     return pairs
 
 
+class _Spot(NamedTuple):
+    """A block free for the spatial rule, with what the rule asks of it as a value, read once
+    (every label looks at every other free block)."""
+
+    block: Block
+    box: BBox
+    colon: bool  # its text ends with a colon: a label, never a value
+    value_text: bool  # its text holds a digit or an e-mail's @, or is a code of up to 3 capitals
+
+
+def _spot(block: Block, box: BBox) -> _Spot:
+    text = block.text.strip()
+    value_text = _DIGIT_OR_AT.search(text) is not None or _CODE.match(text) is not None
+    return _Spot(block, box, text.endswith(":"), value_text)
+
+
 def spatial_pairs(
     blocks: list[Block], page: int, used: set[str], line: float | None = None
 ) -> list[KeyValue]:
     """Label blocks paired with the nearest value block right of them or below them."""
     line = line_height(blocks) if line is None else line
-    free = [b for b in blocks if b.id not in used and b.kind in TEXT_KINDS and b.bbox_page]
+    free = [
+        _spot(b, b.bbox_page)
+        for b in blocks
+        if b.id not in used and b.kind in TEXT_KINDS and b.bbox_page
+    ]
     pairs: list[KeyValue] = []
-    for label in free:
+    for spot in free:
+        label = spot.block
         if label.id in used or not _is_label(label.text):
             continue
-        value = _nearest(label, [b for b in free if b.id not in used and b is not label], line)
-        if value is None:
+        found = _nearest(spot, free, used, line)
+        if found is None:
             continue
+        value = found.block
         key = label.text.strip().rstrip(":").strip()
         pairs.append(
             KeyValue(
@@ -147,15 +176,17 @@ def _is_label(text: str) -> bool:
     return 0 < len(text.split()) <= 5 and any(c.isalpha() for c in text) and not is_numeric(text)
 
 
-def _nearest(label: Block, candidates: list[Block], line: float) -> Block | None:
-    lb = label.bbox_page
-    assert lb is not None
-    colon = label.text.rstrip().endswith(":")
+def _nearest(label: _Spot, free: list[_Spot], used: set[str], line: float) -> _Spot | None:
+    """The value for ``label`` among the ``free`` blocks not ``used`` yet (see the module
+    docstring)."""
+    lb, block = label.box, label.block
+    taller = lb.height * 1.2  # a value block taller than this looks like a value
     right, below = [], []
-    for cand in candidates:
-        cb = cand.bbox_page
-        assert cb is not None
-        if cand.text.rstrip().endswith(":") or not (colon or _value_like(cand, lb)):
+    for cand in free:
+        cb = cand.box
+        if cand.colon or not (label.colon or cand.value_text or cb.height > taller):
+            continue
+        if cand.block is block or cand.block.id in used:
             continue
         if vertical_overlap(lb, cb) >= 0.5 and 0 <= cb.x1 - lb.x2 + 1 <= RIGHT_GAP * line:
             right.append((cb.x1 - lb.x2, cand))
@@ -167,16 +198,6 @@ def _nearest(label: Block, candidates: list[Block], line: float) -> Block | None
         if options:
             return min(options, key=lambda item: item[0])[1]
     return None
-
-
-def _value_like(cand: Block, label_box: BBox) -> bool:
-    box = cand.bbox_page
-    text = cand.text.strip()
-    return (
-        _DIGIT_OR_AT.search(text) is not None
-        or _CODE.match(text) is not None
-        or (box is not None and box.height > label_box.height * 1.2)
-    )
 
 
 def _cell_box(box: BBox | None, n_rows: int, row: int, col: int) -> BBox | None:

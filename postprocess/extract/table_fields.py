@@ -90,14 +90,16 @@ class RowPlace(NamedTuple):
 
 def row_place(table: Table, r: int) -> RowPlace:
     """The :class:`RowPlace` of grid row ``r`` (computed once per row, not once per cell)."""
-    part = next(
-        (s for s in table.sources if s.row_start <= r < s.row_start + s.row_count),
-        table.sources[0] if table.sources else None,
-    )
-    if part is None:
+    sources = table.sources
+    if not sources:
         return RowPlace(None, None, None)
+    part = sources[0]  # where no part holds the row
+    for source in sources:  # a loop, not next() over a generator: called for every row
+        if source.row_start <= r < source.row_start + source.row_count:
+            part = source
+            break
     box = part.bbox
     if box is None or not part.row_count or not table.n_cols:
         return RowPlace(part.page, part.block_id, box)
-    h, w = box.height / part.row_count, box.width / table.n_cols
+    h, w = (box.y2 - box.y1) / part.row_count, (box.x2 - box.x1) / table.n_cols
     return RowPlace(part.page, part.block_id, box, box.y1 + (r - part.row_start) * h, h, w)

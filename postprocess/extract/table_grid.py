@@ -23,11 +23,9 @@ from postprocess.extract.table_model import (
 )
 from postprocess.extract.table_shape import check_ragged, clip_columns, grid_width
 from postprocess.text import inline_text
-from postprocess.tree import is_element
 from schemas.errors import ErrorCode, ErrorRecord
 
 _SECTIONS = ("thead", "tbody", "tfoot")
-_CELLS = ("td", "th")
 #: HTML's own limits on spans.
 MAX_COLSPAN = 1000
 MAX_ROWSPAN = 65534
@@ -37,12 +35,11 @@ def table_rows(table: HtmlElement) -> list[RawRow]:
     """The table's own rows in order, with the section each belongs to."""
     rows: list[RawRow] = []
     for child in table:
-        if not is_element(child):
-            continue
-        if child.tag == "tr":
+        tag = child.tag  # not a string for comments and the like: matches none of these
+        if tag == "tr":
             rows.append(RawRow("", child))
-        elif child.tag in _SECTIONS:
-            rows.extend(RawRow(child.tag, tr) for tr in child if is_element(tr) and tr.tag == "tr")
+        elif tag in _SECTIONS:
+            rows.extend(RawRow(tag, tr) for tr in child if tr.tag == "tr")
     return rows
 
 
@@ -53,24 +50,44 @@ def build_grid(table: HtmlElement) -> Grid:
     occupied: list[set[int]] = [set() for _ in rows]
     cells: list[RawCell] = []
     ends = _section_ends(rows)
+    texts: list[list[str]] = []  # the cells' texts row by row, the expanded grid if none spans
+    spans = False
     for r, row in enumerate(rows):
         section_end = ends[r]
         col = 0
         taken = occupied[r]
-        for el in row.element.iterchildren(*_CELLS):
+        line: list[str] = []
+        texts.append(line)
+        for el in row.element:
+            tag = el.tag  # read once: lxml builds a new string on every access
+            if tag != "td" and tag != "th":
+                continue
             while col in taken:
                 col += 1
             row_span = col_span = 1
-            raw_rows, raw_cols = el.get("rowspan"), el.get("colspan")
-            if raw_rows is not None or raw_cols is not None:
-                row_span = _span(raw_rows, "rowspan", MAX_ROWSPAN) or section_end - r
-                col_span = _span(raw_cols, "colspan", MAX_COLSPAN) or 1
+            if el.keys():  # most cells have no attribute: spare looking up the two spans
+                raw_rows, raw_cols = el.get("rowspan"), el.get("colspan")
+                if raw_rows is not None or raw_cols is not None:
+                    row_span = _span(raw_rows, "rowspan", MAX_ROWSPAN) or section_end - r
+                    col_span = _span(raw_cols, "colspan", MAX_COLSPAN) or 1
             if row_span == 1 and col_span == 1:  # the usual cell: its position is free
                 taken.add(col)
                 text = " ".join((el.text or "").split()) if len(el) == 0 else inline_text(el)
-                cells.append(RawCell(r, col, 1, 1, text, el.tag == "th", el))
+                line.append(text)
+                cells.append(
+                    {
+                        "row": r,
+                        "col": col,
+                        "row_span": 1,
+                        "col_span": 1,
+                        "text": text,
+                        "header": tag == "th",
+                        "element": el,
+                    }
+                )
                 col += 1
                 continue
+            spans = True
             if r + row_span > section_end:
                 issues.append(
                     issue(
@@ -93,12 +110,20 @@ def build_grid(table: HtmlElement) -> Grid:
     n_cols = grid_width(cells, occupied)
     clip_columns(cells, n_cols, issues)
     check_ragged(occupied, n_cols, rows, issues)
-    nested = [t for c in cells if len(c.element) for t in outermost_tables(c.element)]
+    nested = [t for c in cells if len(c["element"]) for t in outermost_tables(c["element"])]
     for inner in nested:
         issues.append(
             issue(ErrorCode.TABLE_NESTED, inner, "table nested in a cell: kept as the cell's text")
         )
-    return Grid(cells, len(rows), n_cols, [row.section for row in rows], issues, nested)
+    if spans:
+        expanded = None
+    else:  # every cell at the next column of its row: the rows' texts, short rows padded
+        for line in texts:
+            if len(line) < n_cols:
+                line += [""] * (n_cols - len(line))
+        expanded = texts
+    sections = [row.section for row in rows]
+    return Grid(cells, len(rows), n_cols, sections, issues, nested, expanded)
 
 
 def _section_ends(rows: list[RawRow]) -> list[int]:
@@ -142,4 +167,12 @@ def _claim(occupied: list[set[int]], r: int, col: int, rows: int, cols: int) -> 
 
 def _cell(el: HtmlElement, r: int, col: int, row_span: int, col_span: int) -> RawCell:
     text = " ".join((el.text or "").split()) if len(el) == 0 else inline_text(el)
-    return RawCell(r, col, row_span, col_span, text, el.tag == "th", el)
+    return {
+        "row": r,
+        "col": col,
+        "row_span": row_span,
+        "col_span": col_span,
+        "text": text,
+        "header": el.tag == "th",
+        "element": el,
+    }

@@ -42,7 +42,7 @@ def find_header(grid: Grid) -> tuple[int, HeaderRule]:
         return min(head, grid.n_rows), HeaderRule.THEAD
     rows = _rows(grid)
     th_rows = 0
-    while th_rows < grid.n_rows and rows[th_rows] and all(c.is_th for c in rows[th_rows]):
+    while th_rows < grid.n_rows and rows[th_rows] and all(c["header"] for c in rows[th_rows]):
         th_rows += 1
     if th_rows and th_rows < grid.n_rows:
         return th_rows, HeaderRule.TH
@@ -55,9 +55,10 @@ def column_names(grid: Grid, header_rows: int) -> list[str]:
     """Unique names, one per column (see the module docstring)."""
     covering: dict[tuple[int, int], RawCell] = {}
     for cell in grid.cells:
-        if cell.row < header_rows:
-            for r in range(cell.row, min(cell.row + cell.row_span, header_rows)):
-                for c in range(cell.col, cell.col + cell.col_span):
+        if cell["row"] < header_rows:
+            row, col = cell["row"], cell["col"]
+            for r in range(row, min(row + cell["row_span"], header_rows)):
+                for c in range(col, col + cell["col_span"]):
                     covering[(r, c)] = cell
     names: list[str] = []
     for col in range(grid.n_cols):
@@ -65,8 +66,8 @@ def column_names(grid: Grid, header_rows: int) -> list[str]:
         previous: RawCell | None = None
         for row in range(header_rows):
             cell = covering.get((row, col))
-            if cell is not None and cell is not previous and cell.text:
-                parts.append(cell.text)
+            if cell is not None and cell is not previous and cell["text"]:
+                parts.append(cell["text"])
             previous = cell
         names.append(" / ".join(parts))
     return unique_names(names)
@@ -95,7 +96,7 @@ def unique_names(names: list[str]) -> list[str]:
 def _rows(grid: Grid) -> list[list[RawCell]]:
     rows: list[list[RawCell]] = [[] for _ in range(grid.n_rows)]
     for cell in grid.cells:
-        rows[cell.row].append(cell)
+        rows[cell["row"]].append(cell)
     return rows
 
 
@@ -103,16 +104,16 @@ def _first_row_is_header(grid: Grid, rows: list[list[RawCell]]) -> bool:
     if grid.n_rows < 2 or not rows[0]:
         return False
     first = rows[0]
-    labels = [c.text for c in first if not (c.col == 0 and not c.text)]
+    labels = [c["text"] for c in first if not (c["col"] == 0 and not c["text"])]
     if not labels or any(not t or is_numeric(t) for t in labels):
         return False
     if len({t.casefold() for t in labels}) != len(labels):
         return False
-    if all(is_bold(c) for c in first if c.text):
+    if all(is_bold(c) for c in first if c["text"]):
         return True
     return any(_numeric_column(rows[1:], col) for col in range(grid.n_cols))
 
 
 def _numeric_column(body: list[list[RawCell]], col: int) -> bool:
-    texts = [c.text for row in body for c in row if c.col == col and c.text]
+    texts = [c["text"] for row in body for c in row if c["col"] == col and c["text"]]
     return len(texts) > 0 and sum(is_numeric(t) for t in texts) * 2 > len(texts)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from schemas.tables import Table, cells_from_dicts
+from postprocess.extract.table_model import RawCell, TableDraft
+from schemas.tables import Table, TableSource, cells_from_dicts
 
 
 def join_tables(
@@ -29,8 +30,29 @@ def join_tables(
     return joined
 
 
+def join_drafts(
+    drafts: Sequence[TableDraft], *, max_page_gap: int = 1, headerless: bool = False
+) -> list[TableDraft]:
+    """:func:`join_tables` on drafts: a joined table is a new draft, so that each cell is
+    validated once (a continued part's own table is never built). A continued part's body
+    cells move into the joined draft: their rows are shifted in place (no copy per cell)."""
+    joined: list[TableDraft] = []
+    for draft in drafts:
+        if joined and continues(
+            joined[-1], draft, max_page_gap=max_page_gap, headerless=headerless
+        ):
+            joined[-1] = _append_draft(joined[-1], draft)
+        else:
+            joined.append(draft)
+    return joined
+
+
 def continues(
-    first: Table, second: Table, *, max_page_gap: int = 1, headerless: bool = False
+    first: Table | TableDraft,
+    second: Table | TableDraft,
+    *,
+    max_page_gap: int = 1,
+    headerless: bool = False,
 ) -> bool:
     """True when ``second`` is the continuation of ``first`` on a following page."""
     last_page = first.sources[-1].page if first.sources else None
@@ -63,8 +85,46 @@ def _append(first: Table, second: Table) -> Table:
             if c.row >= second.header_rows
         ]
     )
+    return first.model_copy(
+        update={
+            "n_rows": first.n_rows + second.body_rows,
+            "cells": [*first.cells, *body],
+            "sources": [*first.sources, *_moved_sources(second, offset)],
+            "errors": [*first.errors, *second.errors],
+        }
+    )
+
+
+def _append_draft(first: TableDraft, second: TableDraft) -> TableDraft:
+    offset = first.n_rows - second.header_rows
     head = second.header_rows
-    sources = [
+    body: list[RawCell] = [c for c in second.cells if c["row"] >= head]
+    for cell in body:
+        cell["row"] += offset
+    texts = None  # without spans, the joined grid: the first one's rows, then the second's body
+    if first.texts is not None and second.texts is not None:
+        texts = [*first.texts, *second.texts[head:]]
+    return TableDraft(
+        id=first.id,
+        kind=first.kind,
+        parent=first.parent,
+        n_rows=first.n_rows + second.body_rows,
+        n_cols=first.n_cols,
+        header_rows=first.header_rows,
+        header_rule=first.header_rule,
+        columns=first.columns,
+        cells=[*first.cells, *body],
+        caption=first.caption,
+        sources=[*first.sources, *_moved_sources(second, offset)],
+        errors=[*first.errors, *second.errors],
+        texts=texts,
+    )
+
+
+def _moved_sources(second: Table | TableDraft, offset: int) -> list[TableSource]:
+    """``second``'s sources, their rows past its header moved down by ``offset``."""
+    head = second.header_rows
+    return [
         s.model_copy(
             update={
                 "row_start": max(s.row_start, head) + offset,
@@ -73,11 +133,3 @@ def _append(first: Table, second: Table) -> Table:
         )
         for s in second.sources
     ]
-    return first.model_copy(
-        update={
-            "n_rows": first.n_rows + second.body_rows,
-            "cells": [*first.cells, *body],
-            "sources": [*first.sources, *sources],
-            "errors": [*first.errors, *second.errors],
-        }
-    )

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from lxml.html import HtmlElement
 
 from postprocess.tree import element_path, is_element
 from schemas.errors import ErrorCode, ErrorRecord, Severity
+from schemas.tables import HeaderRule, Table, TableKind, TableSource
 
 
-@dataclass(slots=True)
-class RawCell:
-    """A cell placed on the grid, before header detection."""
+class RawCell(TypedDict):
+    """A cell placed on the grid: the :class:`~schemas.tables.GridCell` fields and its element.
+
+    A dict rather than an object so that it is validated as it is into a ``GridCell`` (the
+    ``element`` key is ignored there), sparing a copy per cell. ``header`` is "the cell is
+    ``<th>``" until the header rows are known, then also true for every cell of a header row.
+    """
 
     row: int
     col: int
     row_span: int
     col_span: int
     text: str
-    is_th: bool
+    header: bool
     element: HtmlElement
 
 
@@ -39,6 +45,8 @@ class Grid:
     sections: list[str]
     issues: list[ErrorRecord] = field(default_factory=list)
     nested: list[HtmlElement] = field(default_factory=list)
+    #: The expanded grid (``postprocess.tables.expand_grid``) when no cell spans: read along.
+    texts: list[list[str]] | None = None
 
 
 def outermost_tables(el: HtmlElement) -> list[HtmlElement]:
@@ -52,11 +60,61 @@ def outermost_tables(el: HtmlElement) -> list[HtmlElement]:
 
 def is_bold(cell: RawCell) -> bool:
     """The cell's whole text is set in ``<b>``/``<strong>``."""
-    if not cell.text or len(cell.element) == 0:
+    text, element = cell["text"], cell["element"]
+    if not text or len(element) == 0:
         return False
-    strong = "".join("".join(b.itertext()) for b in cell.element.iter("b", "strong"))
-    return "".join(strong.split()) == "".join(cell.text.split())
+    strong = "".join("".join(b.itertext()) for b in element.iter("b", "strong"))
+    return "".join(strong.split()) == "".join(text.split())
 
 
 def issue(code: ErrorCode, el: HtmlElement, message: str) -> ErrorRecord:
     return ErrorRecord(code=code, severity=Severity.WARNING, message=message, path=element_path(el))
+
+
+@dataclass(slots=True, eq=False)  # compared and hashed by identity
+class TableDraft:
+    """A table read from HTML whose cells are not validated yet: :class:`Table`'s fields, the
+    cells as :class:`RawCell` dicts. Tables joined across pages are joined as drafts
+    (:func:`~postprocess.extract.table_join.join_drafts`), so that each cell is validated
+    once, in the table it ends up in."""
+
+    id: str
+    kind: TableKind
+    parent: str | None
+    n_rows: int
+    n_cols: int
+    header_rows: int
+    header_rule: HeaderRule
+    columns: list[str]
+    cells: list[RawCell]
+    caption: str | None
+    sources: list[TableSource]
+    errors: list[ErrorRecord]
+    #: The expanded grid when no cell spans (else None: ``expand_grid`` the table when needed).
+    texts: list[list[str]] | None = None
+
+    @property
+    def page(self) -> int | None:
+        """Page of the first source."""
+        return self.sources[0].page if self.sources else None
+
+    @property
+    def body_rows(self) -> int:
+        return self.n_rows - self.header_rows
+
+    def table(self) -> Table:
+        """The validated :class:`Table` (its cells validated in the same call)."""
+        return Table(
+            id=self.id,
+            kind=self.kind,
+            parent=self.parent,
+            n_rows=self.n_rows,
+            n_cols=self.n_cols,
+            header_rows=self.header_rows,
+            header_rule=self.header_rule,
+            columns=self.columns,
+            cells=self.cells,  # type: ignore[arg-type]  # dicts, validated into GridCells
+            caption=self.caption,
+            sources=self.sources,
+            errors=self.errors,
+        )

@@ -10,34 +10,37 @@ from schemas.errors import ErrorCode, ErrorRecord
 
 def grid_width(cells: list[RawCell], occupied: list[set[int]]) -> int:
     """The larger of the rightmost cell start and the most common row width."""
-    starts = max((c.col + 1 for c in cells), default=0)
     ends = [max(row) + 1 for row in occupied if row]
     if not ends:
-        return starts
-    counts = Counter(ends).most_common()
-    top = max(n for _, n in counts)
-    mode = max(width for width, n in counts if n == top)
-    return max(starts, mode)
+        return max((c["col"] + 1 for c in cells), default=0)
+    counts = Counter(ends)
+    mode = max(counts, key=lambda width: (counts[width], width))  # most common, then widest
+    if mode == max(ends):  # a cell starts inside its row, so no start lies past the widest row
+        return mode
+    return max(max((c["col"] + 1 for c in cells), default=0), mode)
 
 
 def clip_columns(cells: list[RawCell], n_cols: int, issues: list[ErrorRecord]) -> None:
     for cell in cells:
-        if cell.col + cell.col_span > n_cols:
+        if cell["col"] + cell["col_span"] > n_cols:
             issues.append(
                 issue(
                     ErrorCode.TABLE_SPAN_OVERFLOW,
-                    cell.element,
-                    f"colspan {cell.col_span} reaches past column {n_cols}: clipped",
+                    cell["element"],
+                    f"colspan {cell['col_span']} reaches past column {n_cols}: clipped",
                 )
             )
-            cell.col_span = n_cols - cell.col
+            cell["col_span"] = n_cols - cell["col"]
 
 
 def check_ragged(
     occupied: list[set[int]], n_cols: int, rows: list[RawRow], issues: list[ErrorRecord]
 ) -> None:
     for r, taken in enumerate(occupied):
-        filled = sum(1 for c in taken if c < n_cols)
+        # all of the row's positions when none lies past the grid (the usual row)
+        filled = (
+            len(taken) if not taken or max(taken) < n_cols else sum(1 for c in taken if c < n_cols)
+        )
         if filled < n_cols:
             issues.append(
                 issue(
