@@ -133,6 +133,8 @@ class DocumentExtraction(BaseModel):
 
 _FIELDS = TypeAdapter(dict[str, ExtractedField])
 _SOURCES = TypeAdapter(list[FieldSource])
+_ERRORS = TypeAdapter(list[ErrorRecord])
+_CHECKS = TypeAdapter(list[CheckResult])
 
 
 def fields_from_dicts(fields: dict[str, Any]) -> dict[str, ExtractedField]:
@@ -144,3 +146,13 @@ def fields_from_dicts(fields: dict[str, Any]) -> dict[str, ExtractedField]:
 def field_sources_from_dicts(sources: list[dict[str, Any]]) -> list[FieldSource]:
     """Validate many field sources in one call."""
     return _SOURCES.validate_python(sources)
+
+
+def error_records_from_dicts(records: list[dict[str, Any]]) -> list[ErrorRecord]:
+    """Validate many error records in one call."""
+    return _ERRORS.validate_python(records)
+
+
+def check_results_from_dicts(checks: list[dict[str, Any]]) -> list[CheckResult]:
+    """Validate many check results in one call."""
+    return _CHECKS.validate_python(checks)

@@ -35,7 +35,8 @@ def decimal_to_number(value: Decimal) -> int | float:
         return float(value)
     text = str(value)
     if "E" not in text:  # plain notation: a point exactly when the exponent is negative
-        return float(value) if "." in text else int(value)
+        # from the text: float(Decimal) itself goes through str(), so this converts once
+        return float(text) if "." in text else int(text)
     exponent = value.as_tuple().exponent  # scientific notation: read the exponent itself
     return int(value) if isinstance(exponent, int) and exponent >= 0 else float(value)
 

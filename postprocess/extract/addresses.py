@@ -13,6 +13,7 @@ the street line.
 from __future__ import annotations
 
 import re
+from itertools import repeat
 
 _CONTACT = re.compile(
     r"\b(?:Tel|Telefon|Phone|Fax|Mobil|Mobile|Mob|Handy|T|F)\b\.?\s*:?\s*\+?[\d(][\d\s()/+\-.]{4,}"
@@ -55,9 +56,16 @@ _BY_LAST_WORD = _by_last_word(_COUNTRIES)
 _MORE_WORD_COUNTRIES = tuple(c for c in _COUNTRIES if " " in c)
 _MORE_WORD_COUNTRY = re.compile("|".join(re.escape(c) for c in _MORE_WORD_COUNTRIES))
 _UK_POSTCODE = re.compile(r"(\S+\s+)?\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
-#: The UK postcode alone: whether there is one anywhere (the post town is not needed).
-_UK_POSTCODE_ANYWHERE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+#: The UK postcode alone: whether there is one anywhere (the post town is not needed). Written
+#: ``[A-Z](?<!\w.)[A-Z]?`` for ``\b[A-Z]{1,2}``: a pattern that begins with a character class
+#: lets the regex engine skip every position whose character is not in it.
+_UK_POSTCODE_ANYWHERE = re.compile(r"[A-Z](?<!\w.)[A-Z]?\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+#: A UK postcode that ends the text: without one, no ``_UK_POSTCODE`` match ends it (that
+#: pattern, tried at every position with its post town, is slow on text without any).
+_UK_POSTCODE_AT_END = re.compile(r"[A-Z](?<!\w.)[A-Z]?\d[A-Z\d]?\s?\d[A-Z]{2}\Z")
 _POSTCODE = re.compile(r"(?<!\S)(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\W\d_]")
+#: What every ``_POSTCODE`` match holds (it begins with a digit: quick to scan for).
+_POSTCODE_DIGITS = re.compile(r"\d{4,5}\s+[^\W\d_]")
 
 
 def contact_free(text: str) -> str:
@@ -107,11 +115,15 @@ def address_lines(text: str) -> list[str]:
 
 
 def _uk(text: str) -> int | None:
+    if _UK_POSTCODE_AT_END.search(text) is None:
+        return None
     matches = list(_UK_POSTCODE.finditer(text))
     return matches[-1].start() if matches and matches[-1].end() == len(text) else None
 
 
 def _continental(text: str) -> int | None:
+    if _POSTCODE_DIGITS.search(text) is None:
+        return None
     matches = [m for m in _POSTCODE.finditer(text) if text[m.end() - 1].isupper()]
     return matches[-1].start() if matches else None
 
@@ -129,10 +141,13 @@ def has_postal_part(text: str) -> bool:
     words = text.split()
     text = " ".join(words)
     return bool(
-        not _ONE_WORD_COUNTRIES.isdisjoint(w.strip(",.;") for w in words)
+        not _ONE_WORD_COUNTRIES.isdisjoint(map(str.strip, words, repeat(",.;")))
         or _MORE_WORD_COUNTRY.search(text)
         or _UK_POSTCODE_ANYWHERE.search(text)
-        or any(text[m.end() - 1].isupper() for m in _POSTCODE.finditer(text))
+        or (
+            _POSTCODE_DIGITS.search(text) is not None
+            and any(text[m.end() - 1].isupper() for m in _POSTCODE.finditer(text))
+        )
     )
 
 

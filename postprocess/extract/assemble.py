@@ -9,6 +9,7 @@ good value. ``data`` is JSON-ready either way (ISO dates, amounts as numbers).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, time
 from decimal import Decimal
 from enum import Enum
@@ -16,6 +17,7 @@ from typing import Any
 
 from postprocess.extract.schema_spec import SchemaSpec
 from schemas.errors import ErrorCode, ErrorRecord, Severity
+from schemas.extraction import error_records_from_dicts
 from schemas.invoice import decimal_to_number
 from schemas.user_schemas import ModelClass, validate_model
 
@@ -39,14 +41,19 @@ def nest(
 
 
 def validate(
-    model: ModelClass, data: dict[str, Any], reported: set[str]
+    model: ModelClass,
+    data: dict[str, Any],
+    reported: set[str],
+    numbers: Mapping[int, int | float] | None = None,
 ) -> tuple[dict[str, Any], bool, list[ErrorRecord]]:
-    """``(JSON-ready data, valid, errors)``; ``reported`` paths already have a FIELD_MISSING."""
+    """``(JSON-ready data, valid, errors)``; ``reported`` paths already have a FIELD_MISSING;
+    ``numbers``: JSON numbers already made of decimals, by ``id`` (see :func:`jsonable`)."""
+    numbers = _NO_NUMBERS if numbers is None else numbers
     errors: list[ErrorRecord] = []
     for _ in range(3):
         dumped, problems = validate_model(model, data)
         if dumped is not None:
-            return jsonable(dumped), True, errors
+            return jsonable(dumped, numbers), True, errors
         dropped = False
         for problem in problems:
             path = _path(problem.loc)
@@ -63,57 +70,85 @@ def validate(
             dropped |= not missing and _drop(data, problem.loc)
         if not dropped:
             break
-    return jsonable(data), False, errors
+    return jsonable(data, numbers), False, errors
 
 
-def jsonable(value: Any) -> Any:
+def jsonable(value: Any, numbers: Mapping[int, int | float] | None = None) -> Any:
     """Decimals -> numbers (whatever the schema's own serialiser), dates -> ISO strings, enums ->
-    their values, recursively: ``data`` is JSON-ready for every schema."""
+    their values, recursively: ``data`` is JSON-ready for every schema.
+
+    ``numbers`` holds the numbers of decimals already converted, by ``id``: only of decimals
+    alive all along (the candidates' values, which validation hands back as they are), so no
+    other object can have their ``id``."""
+    numbers = _NO_NUMBERS if numbers is None else numbers
     kind = type(value)
     if kind in _AS_IS or value is None:
         return value
-    if kind is dict:  # the common containers: plain leaves and decimals in place, no call
+    # the common containers: plain leaves and decimals in place, no call (a zero that
+    # ``numbers`` holds is falsy, so it is converted again, to the same zero)
+    if kind is dict:
         return {
             k: v
             if (t := type(v)) in _AS_IS or v is None
-            else (decimal_to_number(v) if t is Decimal else jsonable(v))
+            else (
+                (numbers.get(id(v)) or decimal_to_number(v))
+                if t is Decimal
+                else jsonable(v, numbers)
+            )
             for k, v in value.items()
         }
     if kind is list:
         return [
             v
             if (t := type(v)) in _AS_IS or v is None
-            else (decimal_to_number(v) if t is Decimal else jsonable(v))
+            else (
+                (numbers.get(id(v)) or decimal_to_number(v))
+                if t is Decimal
+                else jsonable(v, numbers)
+            )
             for v in value
         ]
     if kind is Decimal:
-        return decimal_to_number(value)
+        return numbers.get(id(value)) or decimal_to_number(value)
     if isinstance(value, (str, int, float)):
         return value
     if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
+        return {k: jsonable(v, numbers) for k, v in value.items()}
     if isinstance(value, list):
-        return [jsonable(v) for v in value]
+        return [jsonable(v, numbers) for v in value]
     if isinstance(value, Decimal):
         return decimal_to_number(value)
     if isinstance(value, (date, time)):
         return value.isoformat()
     if isinstance(value, Enum):
-        return jsonable(value.value)
+        return jsonable(value.value, numbers)
     return value
 
 
 #: Exact types that are JSON-ready as they are (subclasses take the general path).
 _AS_IS = frozenset({str, int, float, bool})
+JSON_AS_IS = _AS_IS
+_NO_NUMBERS: Mapping[int, int | float] = {}
 
 
 def missing_error(path: str, required: bool) -> ErrorRecord:
     """A FIELD_MISSING record: an error for a required field, a note for an optional one."""
-    return ErrorRecord(
-        code=ErrorCode.FIELD_MISSING,
-        severity=Severity.ERROR if required else Severity.INFO,
-        message=f"{path}: {'required field' if required else 'field'} not found in the document",
-        path=f"$.{path}",
+    return missing_errors([(path, required)])[0]
+
+
+def missing_errors(missing: list[tuple[str, bool]]) -> list[ErrorRecord]:
+    """:func:`missing_error` of each ``(path, required)``, validated in one call."""
+    return error_records_from_dicts(
+        [
+            {
+                "code": ErrorCode.FIELD_MISSING,
+                "severity": Severity.ERROR if required else Severity.INFO,
+                "message": f"{path}: {'required field' if required else 'field'} not found in "
+                "the document",
+                "path": f"$.{path}",
+            }
+            for path, required in missing
+        ]
     )
 
 

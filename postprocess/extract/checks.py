@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from postprocess.extract.schema_spec import FieldSpec, SchemaSpec
-from schemas.extraction import CheckResult, ExtractOptions
+from schemas.extraction import CheckResult, ExtractOptions, check_results_from_dicts
 
 _CENT = Decimal("0.01")
 
@@ -32,7 +33,7 @@ def run_checks(
     table = spec.tables[0] if spec.tables else None
     cols = {_role(f): f.name for f in table.columns} if table else {}
     prefix = table.path if table else ""
-    checks: list[CheckResult] = []
+    checks: list[dict[str, Any]] = []  # validated together at the end (one call, not one a check)
     amounts: list[Decimal | None] = []
     for i, item in enumerate(items):
         amount = _dec(item.get(cols.get("amount", "")))
@@ -98,7 +99,7 @@ def run_checks(
                 [top.get("total", ""), top.get("subtotal", ""), top.get("tax_amount", "")],
             )
         )
-    return checks
+    return check_results_from_dicts(checks)
 
 
 def _tax(items: list[dict[str, Any]], cols: dict[str, str]) -> Decimal | None:
@@ -113,28 +114,35 @@ def _tax(items: list[dict[str, Any]], cols: dict[str, str]) -> Decimal | None:
 
 def _check(
     name: str, expected: Decimal | None, actual: Decimal | None, tolerance: float, paths: list[str]
-) -> CheckResult:
+) -> dict[str, Any]:
+    """A :class:`~schemas.extraction.CheckResult` as plain data."""
     if expected is None or actual is None:
-        return CheckResult(
-            name=name,
-            passed=None,
-            tolerance=tolerance,
-            paths=paths,
-            expected=_float(expected),
-            actual=_float(actual),
-            message="skipped: an input is missing",
-        )
-    passed = abs(expected - actual) <= Decimal(str(tolerance))
+        return {
+            "name": name,
+            "passed": None,
+            "tolerance": tolerance,
+            "paths": paths,
+            "expected": _float(expected),
+            "actual": _float(actual),
+            "message": "skipped: an input is missing",
+        }
+    passed = abs(expected - actual) <= _tolerance(tolerance)
     message = "ok" if passed else f"off by {actual - expected}"
-    return CheckResult(
-        name=name,
-        passed=passed,
-        expected=float(expected),
-        actual=float(actual),
-        tolerance=tolerance,
-        paths=paths,
-        message=message,
-    )
+    return {
+        "name": name,
+        "passed": passed,
+        "expected": float(expected),
+        "actual": float(actual),
+        "tolerance": tolerance,
+        "paths": paths,
+        "message": message,
+    }
+
+
+@lru_cache(maxsize=64)
+def _tolerance(tolerance: float) -> Decimal:
+    """A tolerance as the decimal it is printed as (made once per option value)."""
+    return Decimal(str(tolerance))
 
 
 def _role(fspec: FieldSpec) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from postprocess.extract.candidates import Candidate, Source
 from postprocess.extract.document import DocView
-from postprocess.extract.normalise import currency_of
+from postprocess.extract.normalise import currencies_of
 from schemas.errors import ErrorCode, ErrorRecord, Severity
 from schemas.extraction import FieldRule
 
@@ -46,20 +46,19 @@ def derive_currency(view: DocView, amounts: Iterable[Candidate]) -> Candidate | 
     """The currency of the chosen amounts, else the page's most frequent currency mark."""
     counts: Counter[str] = Counter()
     sources: dict[str, Source] = {}
-    for cand in amounts:
-        code = currency_of(cand.raw)
-        if code is not None:
-            counts[code] += 1
-            if cand.sources:
-                sources.setdefault(code, cand.sources[0])
+    cands = list(amounts)
+    for i, code in currencies_of([cand.raw for cand in cands]):
+        counts[code] += 1
+        if cands[i].sources:
+            sources.setdefault(code, cands[i].sources[0])
     confidence = AMOUNTS_CONFIDENCE
     if not counts:
         confidence = PAGE_CONFIDENCE
-        for page, block in view.text_blocks():
-            code = currency_of(block.text)
-            if code is not None:
-                counts[code] += 1
-                sources.setdefault(code, Source(page, block.id, block.bbox_page, block.text))
+        blocks = view.text_blocks()
+        for i, code in currencies_of([block.text for _, block in blocks]):
+            page, block = blocks[i]
+            counts[code] += 1
+            sources.setdefault(code, Source(page, block.id, block.bbox_page, block.text))
     if not counts:
         return None
     (code, n), *others = counts.most_common()

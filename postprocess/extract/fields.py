@@ -22,7 +22,7 @@ from postprocess.extract.candidates import Candidate, Candidates, Source
 from postprocess.extract.document import DocView
 from postprocess.extract.form_text import checkbox_groups
 from postprocess.extract.labels import AliasIndex
-from postprocess.extract.patterns import find_ibans
+from postprocess.extract.patterns import find_ibans_in
 from postprocess.extract.schema_spec import FieldSpec, SchemaSpec
 from postprocess.extract.values import clean_value, convert
 from schemas.extraction import ExtractOptions, FieldRule
@@ -121,15 +121,21 @@ def label_candidates(
 def pattern_candidates(view: DocView, fspec: FieldSpec, options: ExtractOptions) -> list[Candidate]:
     """Candidates from ``x-patterns`` and, for IBAN fields, valid IBANs anywhere."""
     out: list[Candidate] = []
-    for page, block in view.text_blocks():
+    blocks = view.text_blocks()
+    ibans: dict[int, list[tuple[int, int, str, float]]] = defaultdict(list)
+    if fspec.kind == "iban":  # one scan of all the texts (most print none)
+        for i, f in find_ibans_in([block.text for _, block in blocks]):
+            ibans[i].append((f.start, f.end, f.value, IBAN_SCAN_CONFIDENCE))
+    groups = [(p, "value" if "value" in p.groupindex else 0) for p in fspec.patterns]
+    for i, (page, block) in enumerate(blocks):
         text = block.text
-        spans: list[tuple[int, int, str, float]] = []
-        for pattern in fspec.patterns:
-            for m in pattern.finditer(text):
-                group = "value" if "value" in pattern.groupindex else 0
-                spans.append((m.start(group), m.end(group), m.group(group), PATTERN_CONFIDENCE))
-        if fspec.kind == "iban":
-            spans += [(f.start, f.end, f.value, IBAN_SCAN_CONFIDENCE) for f in find_ibans(text)]
+        spans = [
+            (m.start(group), m.end(group), m.group(group), PATTERN_CONFIDENCE)
+            for pattern, group in groups
+            for m in pattern.finditer(text)
+        ]
+        if i in ibans:
+            spans += ibans[i]
         for start, end, raw, confidence in spans:
             value = convert(fspec, raw, dayfirst=options.dayfirst)
             if value is None:

@@ -121,14 +121,29 @@ class AliasIndex:
             return None
         snippet = text[: first.start() + 2 * len(keys[0]) + 8]
         if snippet.isascii():  # folding is lower-casing: no need to fold word by word
+            words = None
             norm = " ".join(_WORD.findall(snippet)).lower()
         else:
-            norm = " ".join(folded for _, _, folded in _folded_words(snippet))
+            words = _folded_words(snippet)
+            norm = " ".join(folded for _, _, folded in words)
         for key in keys:
             if norm.startswith(key) and (len(norm) == len(key) or norm[len(key)] == " "):
-                end = _end_of(_folded_words(snippet), len(key))
+                if words is None:  # one character per character: the key's last word's end
+                    end = _nth_word_end(snippet, key.count(" ") + 1)
+                else:
+                    end = _end_of(words, len(key))
                 return AliasHit(self.by_key[key], key, end)
         return None
+
+
+def _nth_word_end(text: str, n: int) -> int:
+    """Where the ``n``-th word of ``text`` ends (it has at least ``n``); what :func:`_end_of`
+    gives for an ASCII text, whose words fold to words of the same length."""
+    for m in _WORD.finditer(text):
+        n -= 1
+        if not n:
+            return m.end()
+    raise AssertionError("fewer words than the key")  # the key was read from these words
 
 
 def _folded_words(text: str) -> list[tuple[int, str, str]]:

@@ -26,7 +26,7 @@ from postprocess.extract.labels import AliasIndex, norm_key
 from postprocess.extract.normalise import parse_amount
 from postprocess.extract.schema_spec import FieldSpec, TableSpec
 from postprocess.extract.table_fields import cell_source, row_place
-from postprocess.extract.values import convert
+from postprocess.extract.values import converter
 from schemas.extraction import ExtractOptions, FieldRule
 from schemas.tables import Table
 
@@ -102,13 +102,16 @@ def _read_rows(
 ) -> None:
     table = items.table
     columns = [
-        (c, fspec, round(CELL_CONFIDENCE * score, 3), table.columns[c])
+        (
+            c,
+            fspec.name,
+            converter(fspec, dayfirst=options.dayfirst),
+            round(CELL_CONFIDENCE * score, 3),
+            table.columns[c],
+            fspec.type in _NUMERIC or fspec.kind == "percent",
+        )
         for c, (fspec, score) in items.columns.items()
     ]
-    numeric = [
-        c for c, (f, _) in items.columns.items() if f.type in _NUMERIC or f.kind == "percent"
-    ]
-    dayfirst = options.dayfirst
     for r in range(table.header_rows, table.n_rows):
         row = grid[r]
         if not any(row):
@@ -117,20 +120,19 @@ def _read_rows(
         order = (place.page or 0, r)
         source = place.row_source("\t".join(row))
         cells: dict[int, Candidate] = {}
-        for c, fspec, confidence, label in columns:
+        item: dict[str, Candidate] = {}
+        numbered = False  # a number in a numeric column: the row is an item
+        for c, name, read, confidence, label, numeric in columns:
             text = row[c]
             if text:
-                value = convert(fspec, text, dayfirst=dayfirst)
-                cells[c] = Candidate(value, text, FieldRule.TABLE, confidence, order,
-                                     label=label, sources=[source])  # fmt: skip
-        if any(c in cells and cells[c].value is not None for c in numeric):
-            items.rows.append(
-                {
-                    items.columns[c][0].name: cand
-                    for c, cand in cells.items()
-                    if cand.value is not None
-                }
-            )
+                value = read(text)
+                cand = cells[c] = Candidate(value, text, FieldRule.TABLE, confidence, order,
+                                            label=label, sources=[source])  # fmt: skip
+                if value is not None:
+                    item[name] = cand
+                    numbered = numbered or numeric
+        if numbered:
+            items.rows.append(item)
         elif not _summary(items, r, row, top_index):
             _continue_description(items, cells)
 

@@ -11,14 +11,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from postprocess.extract.dates import parse_date
+from postprocess.extract.patterns import scan_joined
 
 __all__ = [
     "CODES",
     "SYMBOLS",
+    "currencies_of",
     "currency_of",
     "numbers",
     "parse_amount",
@@ -47,10 +50,13 @@ _CODE_LIST = (
 )
 #: ISO 4217 codes recognised next to amounts.
 CODES = frozenset(_CODE_LIST.split())
-_CURRENCY = re.compile(  # the look-ahead: where no mark can begin, the alternatives are skipped
-    r"(?=[A-Zz€£$¥₹₽₺₩])(?:(?<![A-Za-z])(?:"
-    + "|".join(sorted(CODES))
-    + r")(?![A-Za-z])|SFr\.|Fr\.|zł|Kč|[€£$¥₹₽₺₩])"
+#: A currency code (not inside a word) or symbol. Every alternative begins with a letter or
+#: symbol, the codes' look-behind checked after their first letter (``(?<![A-Za-z].)``): a pattern
+#: of such alternatives lets the regex engine skip every position where no mark can begin.
+_CURRENCY = re.compile(
+    "|".join(code[0] + r"(?<![A-Za-z].)" + code[1:] + r"(?![A-Za-z])" for code in sorted(CODES))
+    + r"|SFr\.|Fr\.|zł|Kč|"
+    + "|".join(re.escape(symbol) for symbol in "€£$¥₹₽₺₩")
 )
 _NUMBER = re.compile(
     r"(?<![\w.,])(?P<neg>[-\u2212](?=\s?\d))?\(?"
@@ -111,8 +117,8 @@ def to_decimal(number: str) -> Decimal | None:
 def parse_amount(text: str) -> Decimal | None:
     """The amount in ``text`` when it holds exactly one, besides percentages, currencies and
     parenthesised notes (``"20 % 259,50 €"`` -> 259.50; ``"No. GB123456789"`` -> None)."""
-    if _PLAIN.fullmatch(text):
-        return to_decimal(text)
+    if _PLAIN.fullmatch(text):  # most table cells: "130", "463.34"
+        return _plain_decimal(text)
     tokens = numbers(text)
     amounts = [t for t in tokens if not t.percent]
     if len(amounts) != 1:
@@ -123,6 +129,18 @@ def parse_amount(text: str) -> Decimal | None:
     value = amounts[0].value
     before = _CURRENCY.sub("", text[: amounts[0].start]).strip()
     return -value if value > 0 and before.endswith(("-", "\u2212")) else value  # "-€5.00"
+
+
+def _plain_decimal(number: str) -> Decimal:
+    """:func:`to_decimal` of a number that ``_PLAIN`` matches whole (digits, or one mark after one
+    to three digits), without its search for grouping marks that such a number cannot hold."""
+    if number.isdecimal():
+        return Decimal(number)
+    mark = "." if "." in number else ","
+    head, _, tail = number.partition(mark)
+    if len(tail) == 3 and head[:1] != "0":  # "1.234" = 1234: the mark groups thousands
+        return Decimal(head + tail)
+    return Decimal(head + "." + tail)
 
 
 def parse_percent(text: str) -> float | None:
@@ -142,6 +160,20 @@ def currency_of(text: str) -> str | None:
         return None
     token = match.group(0)
     return SYMBOLS.get(token, token if token in CODES else None)
+
+
+def currencies_of(texts: Sequence[str]) -> Iterator[tuple[int, str]]:
+    """``(i, code)`` for each of ``texts`` that prints a currency, ``code`` as
+    :func:`currency_of` gives it, in order: one regex scan of all the texts (most, table cells,
+    print none); the break joining them is no letter and no part of a mark."""
+    last = -1
+    for i, _, match in scan_joined(_CURRENCY, texts):
+        if i != last:  # only the first mark of each text
+            last = i
+            token = match.group(0)
+            code = SYMBOLS.get(token, token if token in CODES else None)
+            if code is not None:
+                yield i, code
 
 
 def _cut(text: str, tokens: list[NumberToken]) -> str:

@@ -20,7 +20,7 @@ from postprocess.extract.candidates import Candidate, Candidates, Source
 from postprocess.extract.document import DocView
 from postprocess.extract.labels import AliasIndex, norm_key
 from postprocess.extract.party_blocks import PartyText, find_party_texts
-from postprocess.extract.patterns import find_tax_ids
+from postprocess.extract.patterns import find_tax_ids, find_tax_ids_in
 from postprocess.extract.schema_spec import FieldSpec, ObjectSpec
 from postprocess.extract.segments import pieces
 from schemas.blocks import Block
@@ -110,22 +110,21 @@ def _tax_ids_elsewhere(
     }
     if not missing:
         return
-    for page, block in view.text_blocks():
-        for found in find_tax_ids(block.text):
-            if found.value in taken:
-                continue
-            before = block.text[max(0, found.start - 40) : found.start]
-            role = "buyer" if _READER.search(before) else "seller"
-            fspec = missing.pop(role, None)
-            if fspec is None:
-                continue
-            party = PartyText(
-                role, page, (block,), block.text, FieldRule.LABEL, ELSEWHERE_CONFIDENCE
-            )
-            out[fspec.path] = [_candidate(party, found.value, ELSEWHERE_CONFIDENCE)]
-            taken.add(found.value)
-            if not missing:
-                return
+    blocks = view.text_blocks()
+    for i, found in find_tax_ids_in([block.text for _, block in blocks]):
+        page, block = blocks[i]
+        if found.value in taken:
+            continue
+        before = block.text[max(0, found.start - 40) : found.start]
+        role = "buyer" if _READER.search(before) else "seller"
+        fspec = missing.pop(role, None)
+        if fspec is None:
+            continue
+        party = PartyText(role, page, (block,), block.text, FieldRule.LABEL, ELSEWHERE_CONFIDENCE)
+        out[fspec.path] = [_candidate(party, found.value, ELSEWHERE_CONFIDENCE)]
+        taken.add(found.value)
+        if not missing:
+            return
 
 
 def _role(fspec: FieldSpec) -> str | None:

@@ -35,7 +35,7 @@ from postprocess.extract.party_units import (
     count_words,
     unit_below,
 )
-from postprocess.extract.patterns import find_tax_ids
+from postprocess.extract.patterns import has_tax_id
 from postprocess.extract.schema_spec import ObjectSpec
 from postprocess.extract.segments import Piece, pieces
 from schemas.blocks import Block
@@ -103,7 +103,7 @@ def find_party_texts(
     party_targets = frozenset(roles) | {f.path for o in objects for f in o.fields}
     blocks = view.text_blocks()
     line = line_height([b for _, b in blocks])
-    senders = {b.id for _, b in blocks if _is_sender_line(b, line)}
+    senders = {b.id for _, b in blocks if " · " in b.text and _is_sender_line(b, line)}
     search = _Search(view, index, roles, party_targets, [], {}, set())
 
     def alone(block: Block) -> bool:
@@ -159,9 +159,8 @@ def _by_position(search: _Search) -> None:
         return
     first_page = min(u.page for u in search.units)
     top = _table_top(search.view, first_page)
-    extent = search.view.page_extent(first_page)
-    if extent is not None:  # letterheads and address windows sit in the upper half of a page
-        half = extent.y1 + extent.height / 2
+    half = _middle(search.view, first_page)
+    if half is not None:  # letterheads and address windows sit in the upper half of a page
         top = half if top is None else min(top, half)
     candidates: list[tuple[float, int, Unit]] = []
     for unit in search.units:
@@ -212,11 +211,7 @@ def _field_line(search: _Search, block: Block) -> bool:
         hit = search.prefix(block)
         if hit is not None and not _DIGIT.search(text, hit.rest_start):
             hit = None
-    return (
-        hit is not None
-        and hit.target not in search.party_targets
-        and next(find_tax_ids(text), None) is None
-    )
+    return hit is not None and hit.target not in search.party_targets and not has_tax_id(text)
 
 
 def _keyed_beyond(view: DocView, block: Block, alias_words: int) -> bool:
@@ -240,6 +235,16 @@ def _address_like(text: str) -> bool:
     return (
         3 <= n_words <= MAX_ADDRESS_WORDS and has_postal_part(text) and bool(split_party(text)[0])
     )
+
+
+def _middle(view: DocView, page: int) -> float | None:
+    """Half-way down the page's content: ``y1 + height / 2`` of ``view.page_extent(page)``,
+    from the two coordinates it needs (no box is built)."""
+    boxes = [b.bbox_page for n, blocks in view.pages if n == page for b in blocks if b.bbox_page]
+    if not boxes:
+        return None
+    y1 = min(b.y1 for b in boxes)
+    return y1 + (max(b.y2 for b in boxes) - y1) / 2
 
 
 def _table_top(view: DocView, page: int) -> float | None:

@@ -43,9 +43,14 @@ class Unit:
     def __init__(self, page: int, blocks: tuple[Block, ...]) -> None:
         self.page = page
         self.blocks = blocks
-        self.text = "\n".join(b.text for b in blocks)
-        self.box: BBox | None = union([b.bbox_page for b in blocks])
-        self.ids = frozenset(b.id for b in blocks)
+        if len(blocks) == 1:  # most units: the same values, without the joins
+            self.text = blocks[0].text
+            self.box: BBox | None = blocks[0].bbox_page
+            self.ids = frozenset((blocks[0].id,))
+        else:
+            self.text = "\n".join(b.text for b in blocks)
+            self.box = union([b.bbox_page for b in blocks])
+            self.ids = frozenset(b.id for b in blocks)
 
     @property
     def head(self) -> Block:
@@ -71,7 +76,7 @@ def build_units(
     them or are stacked right under one (most blocks have neither), once each."""
     boxed = [b for b in blocks if b.kind in HEAD_KINDS and b.text and b.bbox_page is not None]
     boxed.sort(key=_top_left)
-    tops = [_top_left(b)[0] for b in boxed]
+    tops = [b.bbox_page.y1 for b in boxed]  # type: ignore[union-attr]  # all have a box
     singles: dict[str, bool] = {}
     heads: dict[str, bool] = {}
 

@@ -9,7 +9,8 @@ following ``BIC`` or word is never swallowed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 #: IBAN lengths by country (SWIFT IBAN registry), for the countries most often met.
@@ -19,14 +20,29 @@ IBAN_LENGTHS = {
     "IS": 26, "IT": 27, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31, "NL": 18,
     "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TR": 26,
 }  # fmt: skip
-_IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2})\s?(\d{2})((?:\s?[A-Za-z0-9]){8,32})")
+#: The start of an IBAN. Written ``[A-Z](?<![A-Za-z0-9].)[A-Z]`` rather than
+#: ``(?<![A-Za-z0-9])[A-Z]{2}``: a pattern that begins with a character class lets the regex
+#: engine skip every position whose character is not in it (a look-behind first tries them all).
+_IBAN_START = re.compile(r"([A-Z](?<![A-Za-z0-9].)[A-Z])\s?(\d{2})((?:\s?[A-Za-z0-9]){8,32})")
 #: VAT / tax ids by shape: Swiss UID (with its MWST/TVA/IVA suffix when printed), EU VAT ids.
-TAX_ID = re.compile(  # every id begins with a capital: the look-ahead skips other words fast
-    r"(?<![\w-])(?=[A-Z])(?:CHE[-\s]?\d{3}\.?\d{3}\.?\d{3}(?:\s?(?:MWST|TVA|IVA|VAT))?"
-    r"|ATU\d{8}|BE0?\d{9,10}|DE\d{9}|DK\d{8}|ES[A-Z0-9]\d{7}[A-Z0-9]|FR[A-Z0-9]{2}\d{9}"
-    r"|GB(?:\d{9}|\d{12}|GD\d{3}|HA\d{3})|IE\d{7}[A-Z]{1,2}|IT\d{11}|LU\d{8}|NL\d{9}B\d{2}"
-    r"|PL\d{10}|PT\d{9}|SE\d{12}|CZ\d{8,10}|EL\d{9}|FI\d{8})(?![\w-])"
+_TAX_ID_SHAPES = (
+    r"CHE[-\s]?\d{3}\.?\d{3}\.?\d{3}(?:\s?(?:MWST|TVA|IVA|VAT))?",
+    r"ATU\d{8}", r"BE0?\d{9,10}", r"DE\d{9}", r"DK\d{8}", r"ES[A-Z0-9]\d{7}[A-Z0-9]",
+    r"FR[A-Z0-9]{2}\d{9}", r"GB(?:\d{9}|\d{12}|GD\d{3}|HA\d{3})", r"IE\d{7}[A-Z]{1,2}",
+    r"IT\d{11}", r"LU\d{8}", r"NL\d{9}B\d{2}", r"PL\d{10}", r"PT\d{9}", r"SE\d{12}",
+    r"CZ\d{8,10}", r"EL\d{9}", r"FI\d{8}",
+)  # fmt: skip
+#: A tax id not glued to a word or dash: ``(?<![\w-])`` before it, ``(?![\w-])`` after it. The
+#: look-behind is checked after each shape's first letter (``(?<![\w-].)``, the same test):
+#: alternatives that all begin with a letter let the regex engine skip every position whose
+#: character begins none of them, instead of trying the look-behind at each.
+TAX_ID = re.compile(
+    "(?:" + "|".join(shape[0] + r"(?<![\w-].)" + shape[1:] for shape in _TAX_ID_SHAPES) + ")"
+    r"(?![\w-])"
 )
+#: Joins texts scanned as one (:func:`scan_joined`): no pattern here matches it, and next to it
+#: their look-arounds hold as at the end of a text.
+TEXT_BREAK = "\x00"
 
 
 class Found(NamedTuple):
@@ -49,14 +65,21 @@ def iban_valid(iban: str) -> bool:
 def find_ibans(text: str) -> Iterator[Found]:
     """Valid IBANs printed in ``text`` (compact form, offsets of the printed form)."""
     for m in _IBAN_START.finditer(text):
-        body = m.group(3)
-        chars = [(i, ch.upper()) for i, ch in enumerate(body) if not ch.isspace()]
-        want = IBAN_LENGTHS.get(m.group(1))
-        for n in range(min(len(chars), 30), 10, -1):
-            iban = m.group(1) + m.group(2) + "".join(ch for _, ch in chars[:n])
-            if (want is None or len(iban) == want) and iban_valid(iban):
-                yield Found(iban, m.start(), m.start(3) + chars[n - 1][0] + 1)
-                break
+        found = _iban_at(m, 0)
+        if found is not None:
+            yield found
+
+
+def _iban_at(m: re.Match[str], base: int) -> Found | None:
+    """The valid IBAN that the start ``m`` begins, offsets less ``base``; ``None`` if none."""
+    body = m.group(3)
+    chars = [(i, ch.upper()) for i, ch in enumerate(body) if not ch.isspace()]
+    want = IBAN_LENGTHS.get(m.group(1))
+    for n in range(min(len(chars), 30), 10, -1):
+        iban = m.group(1) + m.group(2) + "".join(ch for _, ch in chars[:n])
+        if (want is None or len(iban) == want) and iban_valid(iban):
+            return Found(iban, m.start() - base, m.start(3) - base + chars[n - 1][0] + 1)
+    return None
 
 
 def compact_iban(text: str) -> str | None:
@@ -68,3 +91,39 @@ def find_tax_ids(text: str) -> Iterator[Found]:
     """VAT / tax ids in ``text`` as printed."""
     for m in TAX_ID.finditer(text):
         yield Found(m.group(0), m.start(), m.end())
+
+
+def has_tax_id(text: str) -> bool:
+    """Whether ``text`` prints a VAT / tax id."""
+    return TAX_ID.search(text) is not None
+
+
+def find_tax_ids_in(texts: Sequence[str]) -> Iterator[tuple[int, Found]]:
+    """``(i, found)`` for every tax id of ``texts[i]`` (offsets in that text), in order."""
+    for i, base, m in scan_joined(TAX_ID, texts):
+        yield i, Found(m.group(0), m.start() - base, m.end() - base)
+
+
+def find_ibans_in(texts: Sequence[str]) -> Iterator[tuple[int, Found]]:
+    """``(i, found)`` for every valid IBAN of ``texts[i]`` (as :func:`find_ibans`), in order."""
+    for i, base, m in scan_joined(_IBAN_START, texts):
+        found = _iban_at(m, base)
+        if found is not None:
+            yield i, found
+
+
+def scan_joined(
+    pattern: re.Pattern[str], texts: Sequence[str]
+) -> Iterator[tuple[int, int, re.Match[str]]]:
+    """``(i, where texts[i] begins, match)`` for each match of ``pattern`` in ``texts`` joined by
+    :data:`TEXT_BREAK`: the matches of each text alone, in order, found in one scan (a scan per
+    text costs more than the scanning itself for the many texts that hold none). Only for
+    patterns that never match the break and, next to it, match as at a text's end."""
+    starts: list[int] = []
+    offset = 0
+    for text in texts:
+        starts.append(offset)
+        offset += len(text) + 1
+    for m in pattern.finditer(TEXT_BREAK.join(texts)):
+        i = bisect_right(starts, m.start()) - 1
+        yield i, starts[i], m

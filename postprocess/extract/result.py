@@ -5,12 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from postprocess.extract.assemble import jsonable, missing_error, nest, validate
-from postprocess.extract.candidates import Candidate, Source
+from postprocess.extract.assemble import JSON_AS_IS, jsonable, missing_errors, nest, validate
+from postprocess.extract.candidates import Candidate
 from postprocess.extract.checks import run_checks
 from postprocess.extract.schema_spec import SchemaSpec
 from schemas.errors import ErrorCode, ErrorRecord
 from schemas.extraction import (
+    ExtractedField,
     ExtractionResult,
     ExtractionSummary,
     ExtractOptions,
@@ -43,23 +44,14 @@ def build_result(
         for c in checks
         if c.passed is False
     ]
-    reported: set[str] = set()
     leaves = spec.leaf_paths()
-    for path, required in leaves:
-        present = path in chosen or bool(item_values.get(path))
-        if not present:
-            errors.append(missing_error(path, required))
-            reported.add(path)
-    data, valid, problems = validate(spec.model, nest(spec, values, item_values), reported)
+    missing = [(p, r) for p, r in leaves if not (p in chosen or item_values.get(p))]
+    errors += missing_errors(missing)
+    reported = {path for path, _ in missing}
+    numbers: dict[int, int | float] = {}  # id(decimal) -> its JSON number, made once
+    fields = _fields(chosen, items, numbers)
+    data, valid, problems = validate(spec.model, nest(spec, values, item_values), reported, numbers)
     errors += problems
-    sources = _source_models(chosen, items)
-    raw_fields = {path: _field(path, cand, sources) for path, cand in chosen.items()}
-    for path, rows in items.items():
-        for i, row in enumerate(rows):
-            prefix = f"{path}[{i}]."
-            for name, cand in row.items():
-                raw_fields[prefix + name] = _field(prefix + name, cand, sources)
-    fields = fields_from_dicts(raw_fields)
     found = [(p, r) for p, r in leaves if p in chosen or item_values.get(p)]
     summary = ExtractionSummary(
         fields_found=len(found),
@@ -82,38 +74,49 @@ def build_result(
     )
 
 
-def _field(path: str, cand: Candidate, sources: dict[Source, FieldSource]) -> dict[str, Any]:
-    """An ``ExtractedField`` as plain data (validated with the others in one call)."""
-    value = cand.value
-    if type(value) is Decimal:  # most values: amounts
-        value = decimal_to_number(value)
-    elif value is not None:
-        value = jsonable(value)
-    return {
-        "path": path,
-        "value": value,
-        "raw": cand.raw,
-        "rule": cand.rule,
-        "confidence": round(cand.confidence, 3),
-        "label": cand.label,
-        "sources": [sources[s] for s in cand.sources],
-        "estimated_box": cand.estimated,
-    }
+def _fields(
+    chosen: dict[str, Candidate],
+    items: dict[str, list[dict[str, Candidate]]],
+    numbers: dict[int, int | float],
+) -> dict[str, ExtractedField]:
+    """The ``ExtractedField`` of every chosen value and item cell, validated in one call; the
+    JSON number of each decimal value is kept in ``numbers`` by ``id`` (the values stay alive
+    with the candidates, so ``data`` can reuse them)."""
+    cells = list(chosen.items())
+    for path, rows in items.items():
+        for i, row in enumerate(rows):
+            prefix = f"{path}[{i}]."
+            cells += [(prefix + name, cand) for name, cand in row.items()]
+    sources = _source_models([cand for _, cand in cells])
+    raw: dict[str, dict[str, Any]] = {}
+    for path, cand in cells:
+        value = cand.value
+        kind = type(value)
+        if kind is Decimal:  # most values: amounts
+            numbers[id(value)] = number = decimal_to_number(value)
+            value = number
+        elif value is not None and kind not in JSON_AS_IS:
+            value = jsonable(value)
+        raw[path] = {
+            "path": path,
+            "value": value,
+            "raw": cand.raw,
+            "rule": cand.rule,
+            "confidence": round(cand.confidence, 3),
+            "label": cand.label,
+            "sources": [sources[id(s)] for s in cand.sources],
+            "estimated_box": cand.estimated,
+        }
+    return fields_from_dicts(raw)
 
 
-def _source_models(
-    chosen: dict[str, Candidate], items: dict[str, list[dict[str, Candidate]]]
-) -> dict[Source, FieldSource]:
-    """One field-source model per distinct source (an item's cells share their row's),
-    validated in one call."""
-    distinct: dict[Source, None] = {}
-    for cand in chosen.values():
-        for source in cand.sources:
-            distinct[source] = None
-    for rows in items.values():
-        for row in rows:
-            for cand in row.values():
-                for source in cand.sources:
-                    distinct[source] = None
-    models = field_sources_from_dicts([s.as_dict() for s in distinct])
-    return dict(zip(distinct, models, strict=True))
+def _source_models(cands: list[Candidate]) -> dict[int, FieldSource]:
+    """The field-source model of each source of ``cands``, by the source's ``id``: one model per
+    distinct source (an item's cells share their row's), validated in one call. By ``id`` because
+    a row's cells hold the same source object, and an ``id`` hashes faster than the tuple."""
+    by_id = {id(source): source for cand in cands for source in cand.sources}
+    distinct = dict.fromkeys(by_id.values())
+    models = dict(
+        zip(distinct, field_sources_from_dicts([s.as_dict() for s in distinct]), strict=True)
+    )
+    return {i: models[source] for i, source in by_id.items()}

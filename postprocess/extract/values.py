@@ -11,6 +11,9 @@ label; ``string`` the text, whitespace collapsed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from decimal import Decimal
+from functools import lru_cache, partial
 from typing import Any
 
 from postprocess.extract.labels import norm_key
@@ -59,6 +62,37 @@ def convert(spec: FieldSpec, text: str, *, dayfirst: bool = True) -> Any:
     if kind == "percent":
         return parse_percent(text)
     return _by_type(spec.type, text, dayfirst)
+
+
+@lru_cache(maxsize=1024)
+def converter(spec: FieldSpec, *, dayfirst: bool = True) -> Callable[[str], Any]:
+    """``convert(spec, text, dayfirst=dayfirst)`` as a function of ``text`` alone, the reader
+    for ``spec``'s kind and type picked once (a table column converts many cells)."""
+    if spec.kind == "percent":
+        return _percent
+    if spec.kind not in _KINDS and spec.type in _TYPES:
+        return _TYPES[spec.type]
+    return partial(convert, spec, dayfirst=dayfirst)
+
+
+def _percent(text: str) -> float | None:
+    text = clean_value(text)
+    return parse_percent(text) if text else None
+
+
+def _number(text: str) -> Decimal | None:
+    text = clean_value(text)
+    return parse_amount(text) if text else None
+
+
+def _string(text: str) -> str | None:
+    return clean_value(text) or None
+
+
+#: The kinds that :func:`convert` reads by kind, not by type.
+_KINDS = frozenset({"identifier", "sentence", "iban", "currency", "percent"})
+#: The types whose reader needs no options.
+_TYPES: dict[str, Callable[[str], Any]] = {"number": _number, "string": _string}
 
 
 def _by_type(type_: str, text: str, dayfirst: bool) -> Any:
