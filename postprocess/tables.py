@@ -36,6 +36,10 @@ from schemas.errors import ErrorCode, ErrorRecord, Severity
 from schemas.geometry import BBox
 from schemas.tables import Table, TableKind, TableSource
 
+#: Block kinds holding a table. A set built once: reading an enum member (``BlockKind.TABLE``)
+#: goes through the enum class's attribute look-up, dear for a test run on every block.
+_TABLE_KINDS = frozenset({BlockKind.TABLE, BlockKind.CHART})
+
 __all__ = [
     "expand_grid",
     "join_tables",
@@ -165,7 +169,7 @@ def drafts_from_blocks(
     """:func:`tables_from_blocks`'s tables as drafts (cells not validated yet)."""
     drafts: list[TableDraft] = []
     for block in blocks:
-        if block.kind not in (BlockKind.TABLE, BlockKind.CHART) or not block.html:
+        if block.kind not in _TABLE_KINDS or not block.html:
             continue
         kind = TableKind.CHART if block.kind is BlockKind.CHART else TableKind.TABLE
         drafts += parse_drafts(

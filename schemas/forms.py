@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from schemas.errors import ErrorRecord
 from schemas.geometry import BBox
@@ -64,3 +65,18 @@ class FormResult(BaseModel):
     pairs: list[KeyValue] = Field(default_factory=list)
     checkboxes: list[Checkbox] = Field(default_factory=list)
     errors: list[ErrorRecord] = Field(default_factory=list)
+
+
+_PAIRS = TypeAdapter(list[KeyValue])
+_CHECKBOXES = TypeAdapter(list[Checkbox])
+
+
+def pairs_from_dicts(pairs: list[dict[str, Any]]) -> list[KeyValue]:
+    """Validate many pairs in one call (much faster than one model at a time); their boxes may
+    be given as field dicts, validated along."""
+    return _PAIRS.validate_python(pairs) if pairs else []
+
+
+def checkboxes_from_dicts(checkboxes: list[dict[str, Any]]) -> list[Checkbox]:
+    """Validate many check boxes in one call, like :func:`pairs_from_dicts`."""
+    return _CHECKBOXES.validate_python(checkboxes) if checkboxes else []

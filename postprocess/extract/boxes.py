@@ -13,21 +13,33 @@ from collections.abc import Sequence
 from schemas.blocks import Block, BlockKind
 from schemas.geometry import BBox
 
+#: A box's fields (``x1``, ``y1``, ``x2``, ``y2``), for the model holding the box to validate:
+#: a box validated inside its holder costs much less than one built alone (``BBox(...)``).
+BoxFields = dict[str, float]
+
 
 def estimate_sub_box(box: BBox | None, text: str, start: int, end: int) -> BBox | None:
     """Estimated box of ``text[start:end]`` inside ``box`` (see the module docstring)."""
+    fields = sub_box_fields(box, text, start, end)
+    return None if fields is None else BBox.model_validate(fields)
+
+
+def sub_box_fields(box: BBox | None, text: str, start: int, end: int) -> BoxFields | None:
+    """:func:`estimate_sub_box`'s box as :data:`BoxFields`."""
     if box is None or end <= start:
         return None
     if "\n" not in text:  # one line (most blocks): the loop below run once, without the split
-        lo, hi = max(start, 0), min(end, len(text))
+        lo = start if start > 0 else 0
+        hi = end if end < len(text) else len(text)
         if lo >= hi:
             return None
-        height, x_share = box.height, box.width / len(text)
-        y1 = box.y1 + 0 * height  # the loop's arithmetic (index 0): the same floats, -0.0 too
-        return BBox(x1=box.x1 + lo * x_share, y1=y1, x2=box.x1 + hi * x_share, y2=y1 + height)
+        x1, y1 = box.x1, box.y1
+        height, x_share = box.y2 - y1, (box.x2 - x1) / len(text)  # BBox.height and .width
+        y1 += 0 * height  # the loop's arithmetic (index 0): the same floats, -0.0 too
+        return {"x1": x1 + lo * x_share, "y1": y1, "x2": x1 + hi * x_share, "y2": y1 + height}
     lines = text.split("\n")
     height = box.height / len(lines)
-    parts: list[BBox] = []
+    parts: list[tuple[float, float, float, float]] = []
     offset = 0
     for index, line in enumerate(lines):
         lo, hi = max(start, offset), min(end, offset + len(line))
@@ -35,15 +47,23 @@ def estimate_sub_box(box: BBox | None, text: str, start: int, end: int) -> BBox 
             x_share = box.width / len(line)
             y1 = box.y1 + index * height
             parts.append(
-                BBox(
-                    x1=box.x1 + (lo - offset) * x_share,
-                    y1=y1,
-                    x2=box.x1 + (hi - offset) * x_share,
-                    y2=y1 + height,
+                (
+                    box.x1 + (lo - offset) * x_share,
+                    y1,
+                    box.x1 + (hi - offset) * x_share,
+                    y1 + height,
                 )
             )
         offset += len(line) + 1
-    return union(parts)
+    if not parts:
+        return None
+    # the union of the lines' parts
+    return {
+        "x1": min(p[0] for p in parts),
+        "y1": min(p[1] for p in parts),
+        "x2": max(p[2] for p in parts),
+        "y2": max(p[3] for p in parts),
+    }
 
 
 def union(boxes: Sequence[BBox | None]) -> BBox | None:
@@ -62,13 +82,14 @@ def union(boxes: Sequence[BBox | None]) -> BBox | None:
 def vertical_overlap(a: BBox, b: BBox) -> float:
     """Overlap of the two boxes' y ranges as a share of the lower of the two heights."""
     overlap = min(a.y2, b.y2) - max(a.y1, b.y1)
-    return overlap / max(min(a.height, b.height), 1e-9)
+    # the heights as BBox.height computes them, without its property calls (this runs often)
+    return overlap / max(min(a.y2 - a.y1, b.y2 - b.y1), 1e-9)
 
 
 def horizontal_overlap(a: BBox, b: BBox) -> float:
     """Overlap of the two boxes' x ranges as a share of the narrower width."""
     overlap = min(a.x2, b.x2) - max(a.x1, b.x1)
-    return overlap / max(min(a.width, b.width), 1e-9)
+    return overlap / max(min(a.x2 - a.x1, b.x2 - b.x1), 1e-9)  # the widths, as above
 
 
 def line_height(blocks: Sequence[Block]) -> float:
@@ -77,6 +98,7 @@ def line_height(blocks: Sequence[Block]) -> float:
     The lower quartile rather than the median: on a scan turned by a degree or two, the boxes of
     wide one-line blocks grow by their width times the angle's sine.
     """
+    paragraph = BlockKind.PARAGRAPH  # read once: an enum member's look-up is dear
     short: list[float] = []  # short paragraphs' heights
     every: list[float] = []  # every box's height, when there is no short paragraph
     for b in blocks:
@@ -84,7 +106,7 @@ def line_height(blocks: Sequence[Block]) -> float:
         if box is not None:
             height = box.y2 - box.y1  # BBox.height, without the property call
             every.append(height)
-            if b.kind is BlockKind.PARAGRAPH and 0 < len(b.text) <= 60:
+            if b.kind is paragraph and 0 < len(b.text) <= 60:
                 short.append(height)
     heights = sorted(short or every)
     return float(heights[len(heights) // 4]) if heights else 1.0

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from postprocess.extract.form_layout import holds_pairs
-from postprocess.extract.form_text import TEXT_KINDS, block_pieces
+from postprocess.extract.form_text import HEADING_KINDS, TEXT_KINDS, block_pieces
 from postprocess.extract.labels import AliasHit, AliasIndex
 from postprocess.extract.segments import Piece
 from postprocess.extract.table_join import join_drafts
 from postprocess.extract.table_model import TableDraft
 from postprocess.forms import extract_form
 from postprocess.tables import drafts_from_blocks, expand_grid
-from schemas.blocks import Block, BlockKind
+from schemas.blocks import Block
 from schemas.forms import Checkbox, KeyValue
 from schemas.geometry import BBox
 from schemas.results import DocumentResult
@@ -26,7 +26,7 @@ from schemas.tables import Table
 
 Pages = Sequence[Sequence[Block]] | DocumentResult
 #: Blocks whose text may hold labelled values (headings too: "Rechnung Nr. 2025-001").
-LABEL_KINDS = TEXT_KINDS | {BlockKind.TITLE, BlockKind.HEADING}
+LABEL_KINDS = TEXT_KINDS | HEADING_KINDS
 
 
 class TextPiece(NamedTuple):
@@ -37,10 +37,7 @@ class TextPiece(NamedTuple):
     start: int
     end: int
     keyed: bool
-
-    @property
-    def text(self) -> str:
-        return self.block.text[self.start : self.end]
+    text: str  # ``block.text[start:end]``, cut once (the rules read it for every piece)
 
 
 @dataclass
@@ -63,9 +60,11 @@ class DocView:
         """``index.prefix(text)``, looked up once per text of this document (the party rules
         and the label rules read the same blocks)."""
         key = (id(index), text)
-        if key not in self._prefixes:
-            self._prefixes[key] = index.prefix(text)
-        return self._prefixes[key]
+        try:  # one dict look-up for a text seen before
+            return self._prefixes[key]
+        except KeyError:
+            hit = self._prefixes[key] = index.prefix(text)
+            return hit
 
     def grid(self, table: Table) -> list[list[str]]:
         """The table's expanded grid, computed once per table."""
@@ -125,9 +124,9 @@ def build_view(
         page_built = {d: d.table() for d in page_drafts if holds_pairs(d)}
         built.update(page_built)
         cut = {
-            b.id: block_pieces(b.text, known_key)
+            b.id: block_pieces(text, known_key)
             for b in blocks
-            if b.kind in LABEL_KINDS and b.text
+            if b.kind in LABEL_KINDS and (text := b.text)
         }
         view.cut.update(cut)
         form = extract_form(
@@ -140,15 +139,19 @@ def build_view(
         )
         view.pairs.extend(form.pairs)
         view.checkboxes.extend(form.checkboxes)
+        # (model fields read once into locals: a pydantic attribute read is dear)
         for block in blocks:
-            view.blocks[block.id] = (number, block)
-            for piece in cut.get(block.id, ()):
-                lo = piece.value_start if piece.key_start is None else piece.key_start
-                lo, hi = _strip(block.text, lo, piece.value_end)
+            block_id = block.id
+            view.blocks[block_id] = (number, block)
+            block_cut = cut.get(block_id)
+            if not block_cut:
+                continue
+            text = block.text
+            for key_start, _, value_start, value_end in block_cut:
+                lo, hi = _strip(text, value_start if key_start is None else key_start, value_end)
                 if hi > lo:
-                    view.pieces.append(
-                        TextPiece(number, block, lo, hi, piece.key_start is not None)
-                    )
+                    piece = TextPiece(number, block, lo, hi, key_start is not None, text[lo:hi])
+                    view.pieces.append(piece)
     # Tables are joined as drafts: a table continued on the next page is validated once, joined.
     joined = join_drafts(drafts) if join else drafts
     for draft in joined:

@@ -18,16 +18,16 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from postprocess.extract.boxes import horizontal_overlap, line_height, vertical_overlap
+from postprocess.extract.boxes import BoxFields, horizontal_overlap, line_height, vertical_overlap
 from postprocess.extract.form_text import TEXT_KINDS
 from postprocess.extract.labels import norm_key
 from postprocess.extract.table_headers import is_numeric
 from postprocess.extract.table_model import TableDraft
 from postprocess.tables import table_records
 from schemas.blocks import Block
-from schemas.forms import KeyValue, PairRule
+from schemas.forms import KeyValue, PairRule, pairs_from_dicts
 from schemas.geometry import BBox
 from schemas.tables import Table
 
@@ -47,7 +47,7 @@ def holds_pairs(table: Table | TableDraft) -> bool:
 
 def table_pairs(tables: list[Table], page: int) -> list[KeyValue]:
     """Label/value rows of two-column tables without a header."""
-    pairs: list[KeyValue] = []
+    pairs: list[dict[str, Any]] = []  # field dicts, validated together (cheaper per model)
     for table in tables:
         if not holds_pairs(table):
             continue
@@ -57,20 +57,20 @@ def table_pairs(tables: list[Table], page: int) -> list[KeyValue]:
             if not key or is_numeric(key):
                 continue
             pairs.append(
-                KeyValue(
-                    key=key,
-                    value=value,
-                    norm_key=norm_key(key.rstrip(":")),
-                    page=page,
-                    rule=PairRule.TABLE,
-                    key_bbox=_cell_box(box, table.n_rows, r, 0),
-                    value_bbox=_cell_box(box, table.n_rows, r, 1),
-                    estimated_boxes=True,
-                    key_block_id=table.sources[0].block_id,
-                    value_block_id=table.sources[0].block_id,
-                )
+                {
+                    "key": key,
+                    "value": value,
+                    "norm_key": norm_key(key.rstrip(":")),
+                    "page": page,
+                    "rule": PairRule.TABLE,
+                    "key_bbox": _cell_box(box, table.n_rows, r, 0),
+                    "value_bbox": _cell_box(box, table.n_rows, r, 1),
+                    "estimated_boxes": True,
+                    "key_block_id": table.sources[0].block_id,
+                    "value_block_id": table.sources[0].block_id,
+                }
             )
-    return pairs
+    return pairs_from_dicts(pairs)
 
 
 def box_pairs(
@@ -78,7 +78,7 @@ def box_pairs(
 ) -> list[KeyValue]:
     """Label-above-box blocks (see the module docstring); ``line``: the page's typical line
     height, when the caller has it."""
-    pairs: list[KeyValue] = []
+    pairs: list[dict[str, Any]] = []  # field dicts, validated together (cheaper per model)
     line = line_height(blocks) if line is None else line
     for block in blocks:
         box = block.bbox_page
@@ -86,7 +86,7 @@ def box_pairs(
             block.id in used
             or block.kind not in TEXT_KINDS
             or box is None
-            or box.height < BOX_LINES * line
+            or box.y2 - box.y1 < BOX_LINES * line  # its height, without the property call
             or ":" in block.text
         ):
             continue
@@ -101,29 +101,35 @@ def box_pairs(
         key, value = " ".join(words[:split]), " ".join(words[split:])
         cut = box.y1 + box.height / 3
         pairs.append(
-            KeyValue(
-                key=key,
-                value=value,
-                norm_key=norm_key(key),
-                page=page,
-                rule=PairRule.BOX,
-                key_bbox=BBox(x1=box.x1, y1=box.y1, x2=box.x2, y2=cut),
-                value_bbox=BBox(x1=box.x1, y1=cut, x2=box.x2, y2=box.y2),
-                estimated_boxes=True,
-                key_block_id=block.id,
-                value_block_id=block.id,
-            )
+            {
+                "key": key,
+                "value": value,
+                "norm_key": norm_key(key),
+                "page": page,
+                "rule": PairRule.BOX,
+                "key_bbox": {"x1": box.x1, "y1": box.y1, "x2": box.x2, "y2": cut},
+                "value_bbox": {"x1": box.x1, "y1": cut, "x2": box.x2, "y2": box.y2},
+                "estimated_boxes": True,
+                "key_block_id": block.id,
+                "value_block_id": block.id,
+            }
         )
         used.add(block.id)
-    return pairs
+    return pairs_from_dicts(pairs)
 
 
 class _Spot(NamedTuple):
-    """A block free for the spatial rule, with what the rule asks of it as a value, read once
-    (every label looks at every other free block)."""
+    """A block free for the spatial rule, with what the rule asks of it, read once (every label
+    looks at every other free block). Its id and corners too: a pydantic model's attribute read
+    costs several times a tuple's (the model class defines ``__getattr__``)."""
 
     block: Block
     box: BBox
+    id: str
+    x1: float
+    y1: float
+    x2: float
+    y2: float
     colon: bool  # its text ends with a colon: a label, never a value
     value_text: bool  # its text holds a digit or an e-mail's @, or is a code of up to 3 capitals
 
@@ -131,7 +137,9 @@ class _Spot(NamedTuple):
 def _spot(block: Block, box: BBox) -> _Spot:
     text = block.text.strip()
     value_text = _DIGIT_OR_AT.search(text) is not None or _CODE.match(text) is not None
-    return _Spot(block, box, text.endswith(":"), value_text)
+    return _Spot(
+        block, box, block.id, box.x1, box.y1, box.x2, box.y2, text.endswith(":"), value_text
+    )
 
 
 def spatial_pairs(
@@ -140,14 +148,14 @@ def spatial_pairs(
     """Label blocks paired with the nearest value block right of them or below them."""
     line = line_height(blocks) if line is None else line
     free = [
-        _spot(b, b.bbox_page)
+        _spot(b, box)
         for b in blocks
-        if b.id not in used and b.kind in TEXT_KINDS and b.bbox_page
+        if b.id not in used and b.kind in TEXT_KINDS and (box := b.bbox_page)
     ]
-    pairs: list[KeyValue] = []
+    pairs: list[dict[str, Any]] = []  # field dicts, validated together (cheaper per model)
     for spot in free:
         label = spot.block
-        if label.id in used or not _is_label(label.text):
+        if spot.id in used or not _is_label(label.text):
             continue
         found = _nearest(spot, free, used, line)
         if found is None:
@@ -155,58 +163,62 @@ def spatial_pairs(
         value = found.block
         key = label.text.strip().rstrip(":").strip()
         pairs.append(
-            KeyValue(
-                key=key,
-                value=value.text,
-                norm_key=norm_key(key),
-                page=page,
-                rule=PairRule.SPATIAL,
-                key_bbox=label.bbox_page,
-                value_bbox=value.bbox_page,
-                key_block_id=label.id,
-                value_block_id=value.id,
-            )
+            {
+                "key": key,
+                "value": value.text,
+                "norm_key": norm_key(key),
+                "page": page,
+                "rule": PairRule.SPATIAL,
+                "key_bbox": label.bbox_page,
+                "value_bbox": value.bbox_page,
+                "key_block_id": spot.id,
+                "value_block_id": found.id,
+            }
         )
-        used.update((label.id, value.id))
-    return pairs
+        used.update((spot.id, found.id))
+    return pairs_from_dicts(pairs)
 
 
 def _is_label(text: str) -> bool:
     text = text.strip()
-    return 0 < len(text.split()) <= 5 and any(c.isalpha() for c in text) and not is_numeric(text)
+    # any(map(...)): the letter test without a Python frame per character
+    return 0 < len(text.split()) <= 5 and any(map(str.isalpha, text)) and not is_numeric(text)
 
 
 def _nearest(label: _Spot, free: list[_Spot], used: set[str], line: float) -> _Spot | None:
     """The value for ``label`` among the ``free`` blocks not ``used`` yet (see the module
     docstring)."""
-    lb, block = label.box, label.block
-    taller = lb.height * 1.2  # a value block taller than this looks like a value
+    block, lb, label_colon = label.block, label.box, label.colon
+    lx1, lx2, ly2 = label.x1, label.x2, label.y2
+    taller = (ly2 - label.y1) * 1.2  # a value block taller than this looks like a value
+    right_gap, below_gap = RIGHT_GAP * line, BELOW_GAP * line
     right, below = [], []
     for cand in free:
-        cb = cand.box
-        if cand.colon or not (label.colon or cand.value_text or cb.height > taller):
+        cand_block, cb, cand_id, x1, y1, _, y2, colon, value_text = cand
+        if colon or not (label_colon or value_text or y2 - y1 > taller):
             continue
-        if cand.block is block or cand.block.id in used:
+        if cand_block is block or cand_id in used:
             continue
-        if vertical_overlap(lb, cb) >= 0.5 and 0 <= cb.x1 - lb.x2 + 1 <= RIGHT_GAP * line:
-            right.append((cb.x1 - lb.x2, cand))
-        elif 0 <= cb.y1 - lb.y2 + 1 <= BELOW_GAP * line and (
-            abs(cb.x1 - lb.x1) <= line or horizontal_overlap(lb, cb) >= 0.5
+        # the gap first: most blocks lie not right of the label, and the overlap costs more
+        if 0 <= x1 - lx2 + 1 <= right_gap and vertical_overlap(lb, cb) >= 0.5:
+            right.append((x1 - lx2, cand))
+        elif 0 <= y1 - ly2 + 1 <= below_gap and (
+            abs(x1 - lx1) <= line or horizontal_overlap(lb, cb) >= 0.5
         ):
-            below.append((cb.y1 - lb.y2, cand))
+            below.append((y1 - ly2, cand))
     for options in (right, below):
         if options:
             return min(options, key=lambda item: item[0])[1]
     return None
 
 
-def _cell_box(box: BBox | None, n_rows: int, row: int, col: int) -> BBox | None:
+def _cell_box(box: BBox | None, n_rows: int, row: int, col: int) -> BoxFields | None:
     if box is None:
         return None
     h, w = box.height / n_rows, box.width / 2
-    return BBox(
-        x1=box.x1 + col * w,
-        y1=box.y1 + row * h,
-        x2=box.x1 + (col + 1) * w,
-        y2=box.y1 + (row + 1) * h,
-    )
+    return {
+        "x1": box.x1 + col * w,
+        "y1": box.y1 + row * h,
+        "x2": box.x1 + (col + 1) * w,
+        "y2": box.y1 + (row + 1) * h,
+    }

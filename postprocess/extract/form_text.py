@@ -15,19 +15,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from postprocess.extract.boxes import estimate_sub_box, union
+from postprocess.extract.boxes import sub_box_fields, union
 from postprocess.extract.form_marks import find_marks, has_marks
 from postprocess.extract.labels import norm_key
 from postprocess.extract.segments import Piece, pieces, segments
 from schemas.blocks import Block, BlockKind
-from schemas.forms import Checkbox, KeyValue, PairRule
+from schemas.forms import Checkbox, KeyValue, PairRule, checkboxes_from_dicts, pairs_from_dicts
 from schemas.geometry import BBox
 
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[A-Z]\.|[IVX]+\.)\s+")
 TEXT_KINDS = frozenset(
     {BlockKind.PARAGRAPH, BlockKind.OTHER, BlockKind.ADDRESS, BlockKind.LIST, BlockKind.CAPTION}
 )
+#: Sets built once: reading an enum member (``BlockKind.TITLE``) goes through the enum class's
+#: attribute look-up, dear for a test run on every block.
+HEADING_KINDS = frozenset({BlockKind.TITLE, BlockKind.HEADING})
 
 
 @dataclass
@@ -42,6 +46,8 @@ class TextPairs:
 
 def block_pieces(text: str, known: Callable[[str], bool] | None = None) -> list[Piece]:
     """The ``Key: value`` pieces of every segment of a block's text, in order."""
+    if ":" not in text:  # no key anywhere (most blocks): each segment one piece without a key
+        return [Piece(None, None, start, end) for start, end in segments(text)]
     return [p for start, end in segments(text) for p in pieces(text, start, end, known)]
 
 
@@ -55,67 +61,74 @@ def text_pairs(
 
     ``cut`` may hold each block's :func:`block_pieces` (by block id), computed by the caller.
     """
-    found = TextPairs()
+    # pairs and check boxes as field dicts, validated together at the end (cheaper per model)
+    pairs: list[dict[str, Any]] = []
+    empty: list[dict[str, Any]] = []
+    checkboxes: list[dict[str, Any]] = []
+    used: set[str] = set()
     heading: str | None = None
     for block in blocks:
-        if block.kind in (BlockKind.TITLE, BlockKind.HEADING):
-            heading = _NUMBERING.sub("", block.text).strip() or None
+        kind, text = block.kind, block.text  # read once: a pydantic attribute read is dear
+        if kind in HEADING_KINDS:
+            heading = _NUMBERING.sub("", text).strip() or None
             continue
-        if block.kind not in TEXT_KINDS or not block.text:
+        if kind not in TEXT_KINDS or not text:
             continue
-        text = block.text
-        cut_block = cut.get(block.id) if cut is not None else None
+        block_id = block.id
+        cut_block = cut.get(block_id) if cut is not None else None
         for piece in cut_block if cut_block is not None else block_pieces(text, known):
             if has_marks(text[piece.value_start : piece.value_end]):
-                _checkboxes(found, block, page, piece, heading)
+                checkboxes += _checkboxes(block, page, piece, heading)
+                used.add(block_id)
             elif piece.key_start is not None and piece.value(text):
-                found.pairs.append(_colon_pair(block, page, piece))
-                found.used.add(block.id)
+                pairs.append(_colon_pair(block, page, piece))
+                used.add(block_id)
             elif piece.key_start is not None:  # "Name:" alone: its value may be a block nearby
-                found.empty.append(_colon_pair(block, page, piece))
-    return found
-
-
-def _colon_pair(block: Block, page: int, piece: Piece) -> KeyValue:
-    text, box = block.text, block.bbox_page
-    key = piece.key(text)
-    return KeyValue(
-        key=key,
-        value=piece.value(text),
-        norm_key=norm_key(key),
-        page=page,
-        rule=PairRule.COLON,
-        key_bbox=estimate_sub_box(box, text, piece.key_start or 0, piece.key_end or 0),
-        value_bbox=estimate_sub_box(
-            box, text, *_stripped(text, piece.value_start, piece.value_end)
-        ),
-        estimated_boxes=True,
-        key_block_id=block.id,
-        value_block_id=block.id,
+                empty.append(_colon_pair(block, page, piece))
+    return TextPairs(
+        pairs_from_dicts(pairs), checkboxes_from_dicts(checkboxes), used, pairs_from_dicts(empty)
     )
 
 
-def _checkboxes(
-    found: TextPairs, block: Block, page: int, piece: Piece, heading: str | None
-) -> None:
+def _colon_pair(block: Block, page: int, piece: Piece) -> dict[str, Any]:
+    """A :class:`KeyValue`'s fields (its boxes as field dicts)."""
+    text, box, block_id = block.text, block.bbox_page, block.id
+    key = piece.key(text)
+    return {
+        "key": key,
+        "value": piece.value(text),
+        "norm_key": norm_key(key),
+        "page": page,
+        "rule": PairRule.COLON,
+        "key_bbox": sub_box_fields(box, text, piece.key_start or 0, piece.key_end or 0),
+        "value_bbox": sub_box_fields(
+            box, text, *_stripped(text, piece.value_start, piece.value_end)
+        ),
+        "estimated_boxes": True,
+        "key_block_id": block_id,
+        "value_block_id": block_id,
+    }
+
+
+def _checkboxes(block: Block, page: int, piece: Piece, heading: str | None) -> list[dict[str, Any]]:
+    """The :class:`Checkbox` fields of the piece's marks."""
     text, box = block.text, block.bbox_page
     group = piece.key(text) or heading
     marks = find_marks(text, piece.value_start, piece.value_end)
     if piece.key_start is None:
         before = text[piece.value_start : marks[0].start].strip() if marks else ""
         group = before.rstrip(":").strip() or group
-    for mark in marks:
-        found.checkboxes.append(
-            Checkbox(
-                group=group,
-                label=mark.label,
-                checked=mark.checked,
-                page=page,
-                bbox=estimate_sub_box(box, text, mark.start, mark.end),
-                block_id=block.id,
-            )
-        )
-    found.used.add(block.id)
+    return [
+        {
+            "group": group,
+            "label": mark.label,
+            "checked": mark.checked,
+            "page": page,
+            "bbox": sub_box_fields(box, text, mark.start, mark.end),
+            "block_id": block.id,
+        }
+        for mark in marks
+    ]
 
 
 @dataclass(frozen=True)

@@ -94,30 +94,31 @@ def _key_start(
     at_end: bool,
     known: Callable[[str], bool] | None,
 ) -> int | None:
-    words = [(m.start(), m.group(0)) for m in _WORD.finditer(text, lo, colon)]
-    if not words:
+    first_word = _WORD.search(text, lo, colon)
+    if first_word is None:
         return None
-    whole = text[words[0][0] : colon]
-    if first and _short_key(whole, len(words)):
-        return words[0][0]
+    if first and _short_key(text[first_word.start() : colon]):
+        return first_word.start()
     if at_end:  # "... as follows:" ends a sentence, it does not open a field
         return None
-    tail = words[-4:]
+    # the starts of the last four words before the colon (found only when needed: most keys
+    # are a segment's first and short)
+    tail = [m.start() for m in _WORD.finditer(text, lo, colon)][-4:]
     if known is not None:
-        for pos, _ in tail:
+        for pos in tail:
             if known(text[pos:colon]):
                 return pos
-    for pos, word in reversed(tail):
-        if word[:1].isupper() or word[:1] in "#№":
-            return pos if _short_key(text[pos:colon], 1) else None
+    for pos in reversed(tail):
+        if text[pos].isupper() or text[pos] in "#№":
+            return pos if _short_key(text[pos:colon]) else None
     return None
 
 
-def _short_key(key: str, n_words: int) -> bool:
+def _short_key(key: str) -> bool:
     key = key.strip()
     return (
-        n_words <= MAX_KEY_WORDS
-        and len(key) <= MAX_KEY_CHARS
+        len(key) <= MAX_KEY_CHARS
         and (key[:1].isalpha() or key[:1] in "#№")
         and not key[-1:].isdigit()
+        and len(key.split()) <= MAX_KEY_WORDS  # counted last: the other tests are cheaper
     )

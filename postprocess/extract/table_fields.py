@@ -90,16 +90,21 @@ class RowPlace(NamedTuple):
 
 def row_place(table: Table, r: int) -> RowPlace:
     """The :class:`RowPlace` of grid row ``r`` (computed once per row, not once per cell)."""
+    # Each model field is read once: a pydantic model's attribute read costs several times a
+    # plain object's (its class defines __getattr__), and this runs for every table row.
     sources = table.sources
     if not sources:
         return RowPlace(None, None, None)
-    part = sources[0]  # where no part holds the row
-    for source in sources:  # a loop, not next() over a generator: called for every row
-        if source.row_start <= r < source.row_start + source.row_count:
-            part = source
-            break
-    box = part.bbox
-    if box is None or not part.row_count or not table.n_cols:
+    part = sources[0]  # where no part holds the row (and the only part of most tables)
+    if len(sources) > 1:
+        for source in sources:  # a loop, not next() over a generator: called for every row
+            start = source.row_start
+            if start <= r < start + source.row_count:
+                part = source
+                break
+    box, count, n_cols = part.bbox, part.row_count, table.n_cols
+    if box is None or not count or not n_cols:
         return RowPlace(part.page, part.block_id, box)
-    h, w = (box.y2 - box.y1) / part.row_count, (box.x2 - box.x1) / table.n_cols
-    return RowPlace(part.page, part.block_id, box, box.y1 + (r - part.row_start) * h, h, w)
+    x1, y1 = box.x1, box.y1
+    h, w = (box.y2 - y1) / count, (box.x2 - x1) / n_cols
+    return RowPlace(part.page, part.block_id, box, y1 + (r - part.row_start) * h, h, w)

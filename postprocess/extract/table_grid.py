@@ -17,7 +17,6 @@ from lxml.html import HtmlElement
 from postprocess.extract.table_model import (
     Grid,
     RawCell,
-    RawRow,
     issue,
     outermost_tables,
 )
@@ -31,107 +30,143 @@ MAX_COLSPAN = 1000
 MAX_ROWSPAN = 65534
 
 
-def table_rows(table: HtmlElement) -> list[RawRow]:
-    """The table's own rows in order, with the section each belongs to."""
-    rows: list[RawRow] = []
+def table_rows(table: HtmlElement) -> tuple[list[HtmlElement], list[str]]:
+    """The table's own rows in order, and the section each belongs to (``thead``, ``tbody``,
+    ``tfoot`` or ``""`` for a row directly in ``<table>``)."""
+    rows: list[HtmlElement] = []
+    sections: list[str] = []
     for child in table:
         tag = child.tag  # not a string for comments and the like: matches none of these
         if tag == "tr":
-            rows.append(RawRow("", child))
+            rows.append(child)
+            sections.append("")
         elif tag in _SECTIONS:
-            rows.extend(RawRow(tag, tr) for tr in child if tr.tag == "tr")
-    return rows
+            for tr in child:
+                if tr.tag == "tr":
+                    rows.append(tr)
+                    sections.append(tag)
+    return rows, sections
 
 
 def build_grid(table: HtmlElement) -> Grid:
     """Place every cell of ``table`` (see the module docstring)."""
-    rows = table_rows(table)
+    rows, sections = table_rows(table)
     issues: list[ErrorRecord] = []
     occupied: list[set[int]] = [set() for _ in rows]
     cells: list[RawCell] = []
-    ends = _section_ends(rows)
+    spanned: list[RawCell] = []  # the cells covering more than one position
+    parents: list[HtmlElement] = []  # the cells with child elements, where tables may nest
+    ends = _section_ends(sections)
     texts: list[list[str]] = []  # the cells' texts row by row, the expanded grid if none spans
-    spans = False
     for r, row in enumerate(rows):
-        section_end = ends[r]
         col = 0
         taken = occupied[r]
         line: list[str] = []
         texts.append(line)
-        for el in row.element:
+        for el in row:
             tag = el.tag  # read once: lxml builds a new string on every access
             if tag != "td" and tag != "th":
                 continue
             while col in taken:
                 col += 1
-            row_span = col_span = 1
+            if len(el) == 0:
+                text = " ".join((el.text or "").split())
+            else:
+                text = inline_text(el)
+                parents.append(el)
             if el.keys():  # most cells have no attribute: spare looking up the two spans
                 raw_rows, raw_cols = el.get("rowspan"), el.get("colspan")
                 if raw_rows is not None or raw_cols is not None:
-                    row_span = _span(raw_rows, "rowspan", MAX_ROWSPAN) or section_end - r
+                    row_span = _span(raw_rows, "rowspan", MAX_ROWSPAN) or ends[r] - r
                     col_span = _span(raw_cols, "colspan", MAX_COLSPAN) or 1
-            if row_span == 1 and col_span == 1:  # the usual cell: its position is free
-                taken.add(col)
-                text = " ".join((el.text or "").split()) if len(el) == 0 else inline_text(el)
-                line.append(text)
-                cells.append(
-                    {
-                        "row": r,
-                        "col": col,
-                        "row_span": 1,
-                        "col_span": 1,
-                        "text": text,
-                        "header": tag == "th",
-                        "element": el,
-                    }
-                )
-                col += 1
-                continue
-            spans = True
-            if r + row_span > section_end:
-                issues.append(
-                    issue(
-                        ErrorCode.TABLE_SPAN_OVERFLOW,
-                        el,
-                        f"rowspan {row_span} reaches past the last row: clipped",
-                    )
-                )
-                row_span = section_end - r
-            if _claim(occupied, r, col, row_span, col_span):
-                issues.append(
-                    issue(
-                        ErrorCode.TABLE_SPAN_OVERFLOW,
-                        el,
-                        "cell spans over another cell: overlap kept once",
-                    )
-                )
-            cells.append(_cell(el, r, col, row_span, col_span))
-            col += col_span
+                    if row_span != 1 or col_span != 1:
+                        cell = _spanned(
+                            el, text, r, col, row_span, col_span, ends[r], occupied, issues
+                        )
+                        spanned.append(cell)
+                        cells.append(cell)
+                        col += cell["col_span"]
+                        continue
+            # the usual cell: one position, free (the row's own cells lie left of ``col``)
+            taken.add(col)
+            line.append(text)
+            cells.append(
+                {
+                    "row": r,
+                    "col": col,
+                    "row_span": 1,
+                    "col_span": 1,
+                    "text": text,
+                    "header": tag == "th",
+                    "element": el,
+                }
+            )
+            col += 1
     n_cols = grid_width(cells, occupied)
-    clip_columns(cells, n_cols, issues)
+    clip_columns(spanned, n_cols, issues)  # a one-position cell lies inside the grid's width
     check_ragged(occupied, n_cols, rows, issues)
-    nested = [t for c in cells if len(c["element"]) for t in outermost_tables(c["element"])]
+    nested = [t for el in parents for t in outermost_tables(el)]
     for inner in nested:
         issues.append(
             issue(ErrorCode.TABLE_NESTED, inner, "table nested in a cell: kept as the cell's text")
         )
-    if spans:
+    if spanned:
         expanded = None
     else:  # every cell at the next column of its row: the rows' texts, short rows padded
         for line in texts:
             if len(line) < n_cols:
                 line += [""] * (n_cols - len(line))
         expanded = texts
-    sections = [row.section for row in rows]
     return Grid(cells, len(rows), n_cols, sections, issues, nested, expanded)
 
 
-def _section_ends(rows: list[RawRow]) -> list[int]:
-    """For each row, the index just past the last row of its row group."""
-    ends = [0] * len(rows)
-    end = len(rows)
-    for r in range(len(rows) - 1, -1, -1):
-        if r + 1 < len(rows) and rows[r + 1].section != rows[r].section:
+def _spanned(
+    el: HtmlElement,
+    text: str,
+    r: int,
+    col: int,
+    row_span: int,
+    col_span: int,
+    section_end: int,
+    occupied: list[set[int]],
+    issues: list[ErrorRecord],
+) -> RawCell:
+    """A cell covering more than one position, its rowspan clipped to its row group; claims
+    the positions it covers."""
+    if r + row_span > section_end:
+        issues.append(
+            issue(
+                ErrorCode.TABLE_SPAN_OVERFLOW,
+                el,
+                f"rowspan {row_span} reaches past the last row: clipped",
+            )
+        )
+        row_span = section_end - r
+    if _claim(occupied, r, col, row_span, col_span):
+        issues.append(
+            issue(
+                ErrorCode.TABLE_SPAN_OVERFLOW,
+                el,
+                "cell spans over another cell: overlap kept once",
+            )
+        )
+    return {
+        "row": r,
+        "col": col,
+        "row_span": row_span,
+        "col_span": col_span,
+        "text": text,
+        "header": el.tag == "th",
+        "element": el,
+    }
+
+
+def _section_ends(sections: list[str]) -> list[int]:
+    """For each row (by its section), the index just past the last row of its row group."""
+    ends = [0] * len(sections)
+    end = len(sections)
+    for r in range(len(sections) - 1, -1, -1):
+        if r + 1 < len(sections) and sections[r + 1] != sections[r]:
             end = r + 1
         ends[r] = end
     return ends
@@ -163,16 +198,3 @@ def _claim(occupied: list[set[int]], r: int, col: int, rows: int, cols: int) -> 
             overlap |= cc in occupied[rr]
             occupied[rr].add(cc)
     return overlap
-
-
-def _cell(el: HtmlElement, r: int, col: int, row_span: int, col_span: int) -> RawCell:
-    text = " ".join((el.text or "").split()) if len(el) == 0 else inline_text(el)
-    return {
-        "row": r,
-        "col": col,
-        "row_span": row_span,
-        "col_span": col_span,
-        "text": text,
-        "header": el.tag == "th",
-        "element": el,
-    }

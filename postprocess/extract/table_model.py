@@ -30,14 +30,9 @@ class RawCell(TypedDict):
 
 
 @dataclass
-class RawRow:
-    section: str  # thead, tbody, tfoot or "" for rows directly in <table>
-    element: HtmlElement
-
-
-@dataclass
 class Grid:
-    """Cells at their anchors, the grid size, the row sections and the issues met."""
+    """Cells at their anchors (in row order, left to right), the grid size, the row sections
+    and the issues met."""
 
     cells: list[RawCell]
     n_rows: int

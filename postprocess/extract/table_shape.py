@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from postprocess.extract.table_model import RawCell, RawRow, issue
+from lxml.html import HtmlElement
+
+from postprocess.extract.table_model import RawCell, issue
 from schemas.errors import ErrorCode, ErrorRecord
 
 
@@ -13,9 +15,12 @@ def grid_width(cells: list[RawCell], occupied: list[set[int]]) -> int:
     ends = [max(row) + 1 for row in occupied if row]
     if not ends:
         return max((c["col"] + 1 for c in cells), default=0)
+    widest = max(ends)
+    if min(ends) == widest:  # every row as wide (the usual table): that width, and no start past
+        return widest
     counts = Counter(ends)
     mode = max(counts, key=lambda width: (counts[width], width))  # most common, then widest
-    if mode == max(ends):  # a cell starts inside its row, so no start lies past the widest row
+    if mode == widest:  # a cell starts inside its row, so no start lies past the widest row
         return mode
     return max(max((c["col"] + 1 for c in cells), default=0), mode)
 
@@ -34,7 +39,7 @@ def clip_columns(cells: list[RawCell], n_cols: int, issues: list[ErrorRecord]) -
 
 
 def check_ragged(
-    occupied: list[set[int]], n_cols: int, rows: list[RawRow], issues: list[ErrorRecord]
+    occupied: list[set[int]], n_cols: int, rows: list[HtmlElement], issues: list[ErrorRecord]
 ) -> None:
     for r, taken in enumerate(occupied):
         # all of the row's positions when none lies past the grid (the usual row)
@@ -45,7 +50,7 @@ def check_ragged(
             issues.append(
                 issue(
                     ErrorCode.TABLE_RAGGED,
-                    rows[r].element,
+                    rows[r],
                     f"row {r + 1} fills {filled} of {n_cols} columns: padded",
                 )
             )
