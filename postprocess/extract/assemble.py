@@ -9,7 +9,6 @@ good value. ``data`` is JSON-ready either way (ISO dates, amounts as numbers).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, time
 from decimal import Decimal
 from enum import Enum
@@ -33,27 +32,23 @@ def nest(
         sub = {f.path.split(".")[-1]: values.get(f.path) for f in obj.fields}
         _put(data, obj.path, sub if any(v is not None for v in sub.values()) else None)
     for table in spec.tables:
+        columns = [(c.path, c.name) for c in table.columns]  # read once, not once per row
         rows = [
-            {c.path: row.get(c.name) for c in table.columns} for row in items.get(table.path, [])
+            {path: row.get(name) for path, name in columns} for row in items.get(table.path, [])
         ]
         _put(data, table.path, rows)
     return data
 
 
 def validate(
-    model: ModelClass,
-    data: dict[str, Any],
-    reported: set[str],
-    numbers: Mapping[int, int | float] | None = None,
+    model: ModelClass, data: dict[str, Any], reported: set[str]
 ) -> tuple[dict[str, Any], bool, list[ErrorRecord]]:
-    """``(JSON-ready data, valid, errors)``; ``reported`` paths already have a FIELD_MISSING;
-    ``numbers``: JSON numbers already made of decimals, by ``id`` (see :func:`jsonable`)."""
-    numbers = _NO_NUMBERS if numbers is None else numbers
+    """``(JSON-ready data, valid, errors)``; ``reported`` paths already have a FIELD_MISSING."""
     errors: list[ErrorRecord] = []
     for _ in range(3):
         dumped, problems = validate_model(model, data)
         if dumped is not None:
-            return jsonable(dumped, numbers), True, errors
+            return jsonable(dumped), True, errors
         dropped = False
         for problem in problems:
             path = _path(problem.loc)
@@ -70,65 +65,49 @@ def validate(
             dropped |= not missing and _drop(data, problem.loc)
         if not dropped:
             break
-    return jsonable(data, numbers), False, errors
+    return jsonable(data), False, errors
 
 
-def jsonable(value: Any, numbers: Mapping[int, int | float] | None = None) -> Any:
+def jsonable(value: Any) -> Any:
     """Decimals -> numbers (whatever the schema's own serialiser), dates -> ISO strings, enums ->
-    their values, recursively: ``data`` is JSON-ready for every schema.
-
-    ``numbers`` holds the numbers of decimals already converted, by ``id``: only of decimals
-    alive all along (the candidates' values, which validation hands back as they are), so no
-    other object can have their ``id``."""
-    numbers = _NO_NUMBERS if numbers is None else numbers
+    their values, recursively: ``data`` is JSON-ready for every schema."""
     kind = type(value)
     if kind in _AS_IS or value is None:
         return value
-    # the common containers: plain leaves and decimals in place, no call (a zero that
-    # ``numbers`` holds is falsy, so it is converted again, to the same zero)
-    if kind is dict:
+    if kind is dict:  # the common containers: plain leaves and decimals in place, no call
         return {
             k: v
             if (t := type(v)) in _AS_IS or v is None
-            else (
-                (numbers.get(id(v)) or decimal_to_number(v))
-                if t is Decimal
-                else jsonable(v, numbers)
-            )
+            else (decimal_to_number(v) if t is Decimal else jsonable(v))
             for k, v in value.items()
         }
     if kind is list:
         return [
             v
             if (t := type(v)) in _AS_IS or v is None
-            else (
-                (numbers.get(id(v)) or decimal_to_number(v))
-                if t is Decimal
-                else jsonable(v, numbers)
-            )
+            else (decimal_to_number(v) if t is Decimal else jsonable(v))
             for v in value
         ]
     if kind is Decimal:
-        return numbers.get(id(value)) or decimal_to_number(value)
+        return decimal_to_number(value)
     if isinstance(value, (str, int, float)):
         return value
     if isinstance(value, dict):
-        return {k: jsonable(v, numbers) for k, v in value.items()}
+        return {k: jsonable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [jsonable(v, numbers) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, Decimal):
         return decimal_to_number(value)
     if isinstance(value, (date, time)):
         return value.isoformat()
     if isinstance(value, Enum):
-        return jsonable(value.value, numbers)
+        return jsonable(value.value)
     return value
 
 
 #: Exact types that are JSON-ready as they are (subclasses take the general path).
 _AS_IS = frozenset({str, int, float, bool})
 JSON_AS_IS = _AS_IS
-_NO_NUMBERS: Mapping[int, int | float] = {}
 
 
 def missing_error(path: str, required: bool) -> ErrorRecord:
@@ -138,11 +117,12 @@ def missing_error(path: str, required: bool) -> ErrorRecord:
 
 def missing_errors(missing: list[tuple[str, bool]]) -> list[ErrorRecord]:
     """:func:`missing_error` of each ``(path, required)``, validated in one call."""
+    code, error, info = ErrorCode.FIELD_MISSING, Severity.ERROR, Severity.INFO  # looked up once
     return error_records_from_dicts(
         [
             {
-                "code": ErrorCode.FIELD_MISSING,
-                "severity": Severity.ERROR if required else Severity.INFO,
+                "code": code,
+                "severity": error if required else info,
                 "message": f"{path}: {'required field' if required else 'field'} not found in "
                 "the document",
                 "path": f"$.{path}",

@@ -120,23 +120,23 @@ def label_candidates(
 
 def pattern_candidates(view: DocView, fspec: FieldSpec, options: ExtractOptions) -> list[Candidate]:
     """Candidates from ``x-patterns`` and, for IBAN fields, valid IBANs anywhere."""
-    out: list[Candidate] = []
     blocks = view.text_blocks()
-    ibans: dict[int, list[tuple[int, int, str, float]]] = defaultdict(list)
-    if fspec.kind == "iban":  # one scan of all the texts (most print none)
+    # spans by block index: a block's pattern matches, then its IBANs (most blocks have none,
+    # so they are gathered first and only the blocks that have some are visited after)
+    spans: dict[int, list[tuple[int, int, str, float]]] = defaultdict(list)
+    for pattern in fspec.patterns:
+        group = "value" if "value" in pattern.groupindex else 0
+        for i, (_, block) in enumerate(blocks):
+            for m in pattern.finditer(block.text):
+                spans[i].append((m.start(group), m.end(group), m.group(group), PATTERN_CONFIDENCE))
+    if fspec.kind == "iban":  # one scan of all the texts
         for i, f in find_ibans_in([block.text for _, block in blocks]):
-            ibans[i].append((f.start, f.end, f.value, IBAN_SCAN_CONFIDENCE))
-    groups = [(p, "value" if "value" in p.groupindex else 0) for p in fspec.patterns]
-    for i, (page, block) in enumerate(blocks):
+            spans[i].append((f.start, f.end, f.value, IBAN_SCAN_CONFIDENCE))
+    out: list[Candidate] = []
+    for i in sorted(spans):
+        page, block = blocks[i]
         text = block.text
-        spans = [
-            (m.start(group), m.end(group), m.group(group), PATTERN_CONFIDENCE)
-            for pattern, group in groups
-            for m in pattern.finditer(text)
-        ]
-        if i in ibans:
-            spans += ibans[i]
-        for start, end, raw, confidence in spans:
+        for start, end, raw, confidence in spans[i]:
             value = convert(fspec, raw, dayfirst=options.dayfirst)
             if value is None:
                 continue

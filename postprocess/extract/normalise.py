@@ -20,6 +20,7 @@ from postprocess.extract.patterns import scan_joined
 
 __all__ = [
     "CODES",
+    "PLAIN_NUMBER",
     "SYMBOLS",
     "currencies_of",
     "currency_of",
@@ -27,6 +28,7 @@ __all__ = [
     "parse_amount",
     "parse_date",
     "parse_percent",
+    "plain_decimal",
     "to_decimal",
 ]
 
@@ -64,7 +66,8 @@ _NUMBER = re.compile(
     r"|\d+(?:[.,]\d+)?)"
     r"(?P<close>\))?(?P<trail>-(?!\d))?(?P<pct>\s?%)?(?![\w])"
 )
-_PLAIN = re.compile(r"\d{1,3}(?:[.,]\d+)?|\d+")
+#: A plain number (digits, or one mark after one to three digits): what most table cells print.
+PLAIN_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d+)?|\d+")
 _NOISE = re.compile(r"\([^()]*\)|[\s:;=*/|·•\-–—\u2212]+")
 
 
@@ -117,8 +120,8 @@ def to_decimal(number: str) -> Decimal | None:
 def parse_amount(text: str) -> Decimal | None:
     """The amount in ``text`` when it holds exactly one, besides percentages, currencies and
     parenthesised notes (``"20 % 259,50 €"`` -> 259.50; ``"No. GB123456789"`` -> None)."""
-    if _PLAIN.fullmatch(text):  # most table cells: "130", "463.34"
-        return _plain_decimal(text)
+    if PLAIN_NUMBER.fullmatch(text):  # most table cells: "130", "463.34"
+        return plain_decimal(text)
     tokens = numbers(text)
     amounts = [t for t in tokens if not t.percent]
     if len(amounts) != 1:
@@ -131,9 +134,10 @@ def parse_amount(text: str) -> Decimal | None:
     return -value if value > 0 and before.endswith(("-", "\u2212")) else value  # "-€5.00"
 
 
-def _plain_decimal(number: str) -> Decimal:
-    """:func:`to_decimal` of a number that ``_PLAIN`` matches whole (digits, or one mark after one
-    to three digits), without its search for grouping marks that such a number cannot hold."""
+def plain_decimal(number: str) -> Decimal:
+    """:func:`to_decimal` of a number that :data:`PLAIN_NUMBER` matches whole (digits, or one
+    mark after one to three digits), without its search for grouping marks that such a number
+    cannot hold."""
     if number.isdecimal():
         return Decimal(number)
     mark = "." if "." in number else ","

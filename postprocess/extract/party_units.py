@@ -97,11 +97,13 @@ def build_units(
             continue
         stack = [head]
         taken.add(head.id)
-        words = count_words(head.text, MAX_UNIT_WORDS)
-        while words <= MAX_UNIT_WORDS:
+        words = -1  # counted once a block is stacked under the head (most heads have none)
+        while True:
             below = _stacked_under(stack[-1], boxed, tops, taken, head_only, line)
             if below is None or single(head):
                 break
+            if words < 0:
+                words = count_words(head.text, MAX_UNIT_WORDS)
             more = count_words(below.text, MAX_UNIT_WORDS)
             if words + more > MAX_UNIT_WORDS:
                 break

@@ -48,9 +48,8 @@ def build_result(
     missing = [(p, r) for p, r in leaves if not (p in chosen or item_values.get(p))]
     errors += missing_errors(missing)
     reported = {path for path, _ in missing}
-    numbers: dict[int, int | float] = {}  # id(decimal) -> its JSON number, made once
-    fields = _fields(chosen, items, numbers)
-    data, valid, problems = validate(spec.model, nest(spec, values, item_values), reported, numbers)
+    fields = _fields(chosen, items)
+    data, valid, problems = validate(spec.model, nest(spec, values, item_values), reported)
     errors += problems
     found = [(p, r) for p, r in leaves if p in chosen or item_values.get(p)]
     summary = ExtractionSummary(
@@ -75,26 +74,24 @@ def build_result(
 
 
 def _fields(
-    chosen: dict[str, Candidate],
-    items: dict[str, list[dict[str, Candidate]]],
-    numbers: dict[int, int | float],
+    chosen: dict[str, Candidate], items: dict[str, list[dict[str, Candidate]]]
 ) -> dict[str, ExtractedField]:
-    """The ``ExtractedField`` of every chosen value and item cell, validated in one call; the
-    JSON number of each decimal value is kept in ``numbers`` by ``id`` (the values stay alive
-    with the candidates, so ``data`` can reuse them)."""
+    """The ``ExtractedField`` of every chosen value and item cell, validated in one call."""
     cells = list(chosen.items())
     for path, rows in items.items():
         for i, row in enumerate(rows):
             prefix = f"{path}[{i}]."
             cells += [(prefix + name, cand) for name, cand in row.items()]
     sources = _source_models([cand for _, cand in cells])
+    # round() is slow and there are few distinct confidences (one per column): round each once
+    rounded = {c: round(c, 3) for c in {cand.confidence for _, cand in cells}}
     raw: dict[str, dict[str, Any]] = {}
     for path, cand in cells:
+        of = cand.sources
         value = cand.value
         kind = type(value)
         if kind is Decimal:  # most values: amounts
-            numbers[id(value)] = number = decimal_to_number(value)
-            value = number
+            value = decimal_to_number(value)
         elif value is not None and kind not in JSON_AS_IS:
             value = jsonable(value)
         raw[path] = {
@@ -102,21 +99,19 @@ def _fields(
             "value": value,
             "raw": cand.raw,
             "rule": cand.rule,
-            "confidence": round(cand.confidence, 3),
+            "confidence": rounded[cand.confidence],
             "label": cand.label,
-            "sources": [sources[id(s)] for s in cand.sources],
+            # most values have one source: a list display, not a comprehension (a call)
+            "sources": [sources[id(of[0])]] if len(of) == 1 else [sources[id(s)] for s in of],
             "estimated_box": cand.estimated,
         }
     return fields_from_dicts(raw)
 
 
 def _source_models(cands: list[Candidate]) -> dict[int, FieldSource]:
-    """The field-source model of each source of ``cands``, by the source's ``id``: one model per
-    distinct source (an item's cells share their row's), validated in one call. By ``id`` because
-    a row's cells hold the same source object, and an ``id`` hashes faster than the tuple."""
-    by_id = {id(source): source for cand in cands for source in cand.sources}
-    distinct = dict.fromkeys(by_id.values())
-    models = dict(
-        zip(distinct, field_sources_from_dicts([s.as_dict() for s in distinct]), strict=True)
-    )
-    return {i: models[source] for i, source in by_id.items()}
+    """The field-source model of each source of ``cands``, by the source's ``id``, validated in
+    one call: one model per source object (an item's cells share their row's). By ``id``, not
+    by value: an ``id`` hashes faster than the tuple (two equal sources get equal models)."""
+    distinct = {id(source): source for cand in cands for source in cand.sources}
+    models = field_sources_from_dicts([source.as_dict() for source in distinct.values()])
+    return dict(zip(distinct, models, strict=True))
