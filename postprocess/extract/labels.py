@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from weakref import WeakSet
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -53,6 +54,21 @@ def norm_key(text: str) -> str:
     return norm_with_offsets(text)[0]
 
 
+#: Fuzzy matches remembered per index: emptied when full, so a long-running worker that meets
+#: millions of distinct labels keeps a bounded cache.
+FUZZY_CACHE_SIZE = 4096
+_INDEXES: WeakSet[AliasIndex] = WeakSet()
+
+
+def forget_labels() -> None:
+    """Empty the caches of label text (:func:`norm_key` and every index's fuzzy matches): the
+    next documents meet no label as already seen, as on a worker's first documents
+    (``benchmarks/postprocess_throughput.py`` measures that way)."""
+    norm_key.cache_clear()
+    for index in list(_INDEXES):
+        index._fuzzy.clear()
+
+
 @dataclass(frozen=True)
 class AliasHit:
     """An alias found at the start of a text: which target, which alias, where the rest starts."""
@@ -81,6 +97,7 @@ class AliasIndex:
                     self.by_first_word.setdefault(key.split(" ", 1)[0], []).append(key)
         for keys in self.by_first_word.values():
             keys.sort(key=len, reverse=True)
+        _INDEXES.add(self)
 
     def lookup(self, label: str, *, fuzzy: float = 1.0) -> AliasHit | None:
         """The target whose alias equals ``label`` (normalised), else the most similar alias
@@ -92,6 +109,8 @@ class AliasIndex:
         if fuzzy >= 1 or len(key) < 4:
             return None
         if (key, fuzzy) not in self._fuzzy:
+            if len(self._fuzzy) >= FUZZY_CACHE_SIZE:
+                self._fuzzy.clear()
             self._fuzzy[(key, fuzzy)] = self._most_similar(key, fuzzy)
         best = self._fuzzy[(key, fuzzy)]
         return AliasHit(self.by_key[best], best, len(label), exact=False) if best else None
