@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from postprocess.bboxes import Corners
-from schemas.geometry import BBox, Frame, PageTransform
+from schemas.geometry import BBox, Frame, PageTransform, bbox
 
 #: Decimal places kept for page-frame coordinates (1/100 pt or px).
 PAGE_DIGITS = 2
@@ -58,8 +58,7 @@ def page_mapper(transform: PageTransform) -> Callable[[BBox], BBox]:
     to_page_corners = page_corner_mapper(transform)
 
     def to_page(box: BBox) -> BBox:
-        x1, y1, x2, y2 = to_page_corners((box.x1, box.y1, box.x2, box.y2))
-        return BBox(x1=x1, y1=y1, x2=x2, y2=y2)
+        return bbox(*to_page_corners((box.x1, box.y1, box.x2, box.y2)))
 
     return to_page
 
@@ -73,17 +72,40 @@ def page_corner_mapper(transform: PageTransform) -> Callable[[Corners], Corners]
     def to_page(corners: Corners) -> Corners:
         x1, y1, x2, y2 = corners
         return (
-            round(_clamp(x1 * sx, width), PAGE_DIGITS),
-            round(_clamp(y1 * sy, height), PAGE_DIGITS),
-            round(_clamp(x2 * sx, width), PAGE_DIGITS),
-            round(_clamp(y2 * sy, height), PAGE_DIGITS),
+            page_coordinate(x1 * sx, width),
+            page_coordinate(y1 * sy, height),
+            page_coordinate(x2 * sx, width),
+            page_coordinate(y2 * sy, height),
         )
 
     return to_page
 
 
-def _clamp(value: float, limit: float) -> float:
-    """``min(max(value, 0.0), limit)``, the same result in each case (``-0.0`` and NaN kept as
-    ``max``/``min`` keep them), written with comparisons: two builtin calls cost more."""
-    low = 0.0 if 0.0 > value else value
-    return limit if limit < low else low
+#: ``10 ** PAGE_DIGITS`` as a float (exact).
+_PAGE_SCALE = float(10**PAGE_DIGITS)
+#: Scaled values below this (< 2**40) are within 2**-14 of the exact product, far less than the
+#: margin :func:`page_coordinate` keeps from a rounding tie.
+_FAST_ROUND_LIMIT = 1e12
+
+
+def page_coordinate(value: float, limit: float) -> float:
+    """``round(min(max(value, 0.0), limit), PAGE_DIGITS)``, the same float in every case.
+
+    ``round(x, 2)`` goes through a decimal string both ways (about 2.5 k instructions); here the
+    product ``x * 100`` decides the rounding wherever it is clearly off a tie: its error is at most
+    half an ulp (< 1e-4 below the limit), so a fraction outside ``[0.499, 0.501]`` rounds the exact
+    value the same way, and ``n / 100`` is then the double nearest the decimal ``n/100``, as
+    ``round`` returns. Near a tie, and for negative zero, huge values, infinities and NaN,
+    ``round`` itself decides.
+    """
+    low = 0.0 if 0.0 > value else value  # min(max(...)) with comparisons: builtin calls cost more
+    if limit < low:
+        low = limit
+    scaled = low * _PAGE_SCALE
+    if 0.0 < scaled < _FAST_ROUND_LIMIT:
+        fraction = scaled % 1.0  # exact (fmod); scaled - fraction is then an exact integer
+        if fraction < 0.499:
+            return (scaled - fraction) / _PAGE_SCALE
+        if fraction > 0.501:
+            return (scaled - fraction + 1.0) / _PAGE_SCALE
+    return round(low, PAGE_DIGITS)

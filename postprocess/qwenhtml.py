@@ -34,10 +34,12 @@ from postprocess.coords import fit_to_frame, page_corner_mapper
 from postprocess.text import block_text
 from postprocess.tree import (
     BBOX_ATTR,
+    LEAF_HTML_TAGS,
     class_names,
     element_path,
     has_boxed_descendant,
     is_element,
+    leaf_html,
     outer_html,
 )
 from schemas.blocks import Block, BlockKind, blocks_from_dicts
@@ -47,6 +49,16 @@ from schemas.options import PostprocessOptions
 
 _HEADINGS = {f"h{n}": n for n in range(2, 7)}
 _PARAGRAPH_TAGS = frozenset("p span a b i em strong u sub sup code pre".split())
+#: Kind and level of the tags whose kind does not depend on the classes.
+_TAG_KINDS: dict[str, tuple[BlockKind, int | None]] = {
+    **{tag: (BlockKind.PARAGRAPH, None) for tag in _PARAGRAPH_TAGS},
+    "img": (BlockKind.IMAGE, None),
+    "address": (BlockKind.ADDRESS, None),
+    **{tag: (BlockKind.LIST, None) for tag in ("ol", "ul", "li")},
+    "table": (BlockKind.TABLE, None),
+    **{tag: (BlockKind.HEADING, level) for tag, level in _HEADINGS.items()},
+    "h1": (BlockKind.TITLE, 1),
+}
 
 
 @dataclass(frozen=True)
@@ -79,34 +91,58 @@ def extract_blocks(
     issues: list[ErrorRecord] = []
     unboxed = 0
     to_page = page_corner_mapper(transform)
+    width, height = transform.model_width, transform.model_height  # read once per page
+    id_prefix = f"{doc_id}/p{page_number}/b"
     elements = list(block_elements(body))
     for index, el in enumerate(elements):
         raw = el.get(BBOX_ATTR)
-        unboxed += raw is None
-        reading = _read_box(el, raw, transform, options)
-        issues.extend(reading.issues)
-        model = reading.model
+        model = canonical_corners(raw) if raw is not None else None
+        usual_box = None  # the box text when it is the usual one: canonical already, in frame
+        if model is not None and _in_model_frame(model, width, height):
+            in_frame, usual_box = True, raw  # (nothing to rewrite)
+        else:
+            unboxed += raw is None
+            reading = _read_box(el, raw, transform, options)
+            issues.extend(reading.issues)
+            model, in_frame = reading.model, reading.in_frame
         tag = el.tag
-        classes = class_names(el)
-        kind, level = _classify(tag, classes)
-        text, caption = _texts(el, kind, classes)
+        if usual_box is not None and tag in LEAF_HTML_TAGS and len(el) == 0 and len(el.attrib) == 1:
+            # A text-only block whose one attribute is its canonical box (most blocks): no class
+            # to read, its kind by its tag, its text and HTML straight from the element's text
+            # (what block_text and outer_html give).
+            classes: list[str] = []
+            kind, level = _TAG_KINDS[tag]
+            own = el.text
+            text, caption = " ".join(own.split()) if own else "", None
+            html = leaf_html(el, tag, usual_box, own)
+        else:
+            classes = class_names(el)
+            kind, level = _classify(tag, classes)
+            text, caption = _texts(el, kind, classes)
+            html = outer_html(el)
         rows.append(
             {
-                "id": f"{doc_id}/p{page_number}/b{index + 1}",
+                "id": f"{id_prefix}{index + 1}",
                 "index": index,
                 "kind": kind,
                 "level": level,
                 "tag": tag,
                 "classes": classes,
                 "text": text,
-                "html": outer_html(el),
+                "html": html,
                 "bbox_model": _box_fields(model) if model else None,
-                "bbox_page": _box_fields(to_page(model)) if model and reading.in_frame else None,
+                "bbox_page": _box_fields(to_page(model)) if model and in_frame else None,
                 "caption": caption,
             }
         )
     blocks = blocks_from_dicts(rows)
     return Extraction(blocks=blocks, issues=issues, unboxed=unboxed, elements=elements)
+
+
+def _in_model_frame(corners: Corners, width: int, height: int) -> bool:
+    """Whether non-negative corners are in order and inside the ``width`` x ``height`` frame."""
+    x1, y1, x2, y2 = corners
+    return x1 <= x2 <= width and y1 <= y2 <= height
 
 
 def _box_fields(corners: Corners) -> dict[str, float]:
@@ -132,20 +168,9 @@ def classify(el: HtmlElement) -> tuple[BlockKind, int | None]:
 
 
 def _classify(tag: str, class_list: list[str]) -> tuple[BlockKind, int | None]:
-    if tag == "h1":
-        return BlockKind.TITLE, 1
-    if tag in _HEADINGS:
-        return BlockKind.HEADING, _HEADINGS[tag]
-    if tag == "table":
-        return BlockKind.TABLE, None
-    if tag in ("ol", "ul", "li"):
-        return BlockKind.LIST, None
-    if tag == "address":
-        return BlockKind.ADDRESS, None
-    if tag == "img":
-        return BlockKind.IMAGE, None
-    if tag in _PARAGRAPH_TAGS:
-        return BlockKind.PARAGRAPH, None
+    by_tag = _TAG_KINDS.get(tag)  # one look-up for the tags that decide alone (most blocks)
+    if by_tag is not None:
+        return by_tag
     classes = set(class_list)
     if "chemical" in classes or "music" in classes:
         return BlockKind.OTHER, None
@@ -176,11 +201,6 @@ def _read_box(
         issue = _issue(ErrorCode.MISSING_BBOX, Severity.WARNING, f"<{el.tag}> block has no box", el)
         return _BoxReading(None, False, [issue])
     width, height = transform.model_width, transform.model_height
-    corners = canonical_corners(raw)
-    if corners is not None:  # the usual box: written canonically already (nothing to rewrite)
-        x1, y1, x2, y2 = corners
-        if x1 <= x2 <= width and y1 <= y2 <= height:  # (never negative)
-            return _BoxReading(corners, True, [])
     corners = plain_corners(raw)
     if corners is not None:  # plain numbers, in order, inside the frame
         x1, y1, x2, y2 = corners

@@ -72,6 +72,10 @@ def _parse_markup(
         return _result(
             [*issues, malformed], page_number, fenced=located.fenced, truncated=truncated
         )
+    # Every node's Python object made once and held for this call: lxml hands out the live one,
+    # so the passes below (sanitiser, repairs, blocks, texts) do not each build and drop one per
+    # node (some 100 k instructions a page).
+    _nodes = list(root.iter())
     not_qwenvl = plain_html_issue(root)  # judged before sanitising drops <head>, <style>, ...
     issues.extend(sanitize_tree(root))
     body = root.find("body")
@@ -143,14 +147,16 @@ def _page_html(root: HtmlElement, body: HtmlElement, extraction: Extraction) -> 
         and body.tail is None
         and _layout_space(body.text)
         and len(body) == len(elements)
-        and all(
-            child is el and _layout_space(el.tail) for child, el in zip(body, elements, strict=True)
-        )
     ):
         return serialize(root)
     pieces = ["<html><body>", body.text or ""]
-    for block, el in zip(extraction.blocks, elements, strict=True):
-        pieces.extend((block.html, el.tail or ""))
+    for child, el, block in zip(body, elements, extraction.blocks, strict=True):
+        tail = el.tail
+        if child is not el or (tail and tail.strip(" \t\n")):  # (not _layout_space, inline)
+            return serialize(root)
+        pieces.append(block.html)
+        if tail:
+            pieces.append(tail)
     pieces.append("</body></html>")
     return "".join(pieces)
 
