@@ -9,25 +9,20 @@ table's id and header, appends the body rows, and records every part in ``source
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from postprocess.extract.table_model import RawCell, TableDraft
 from schemas.tables import Table, TableSource, cells_from_dicts
+
+_Part = TypeVar("_Part", Table, TableDraft)
 
 
 def join_tables(
     tables: Sequence[Table], *, max_page_gap: int = 1, headerless: bool = False
 ) -> list[Table]:
     """``tables`` with continued tables joined (see the module docstring)."""
-    joined: list[Table] = []
-    for table in tables:
-        if joined and continues(
-            joined[-1], table, max_page_gap=max_page_gap, headerless=headerless
-        ):
-            joined[-1] = _append(joined[-1], table)
-        else:
-            joined.append(table)
-    return joined
+    return _join(tables, _append, max_page_gap, headerless)
 
 
 def join_drafts(
@@ -36,14 +31,19 @@ def join_drafts(
     """:func:`join_tables` on drafts: a joined table is a new draft, so that each cell is
     validated once (a continued part's own table is never built). A continued part's body
     cells move into the joined draft: their rows are shifted in place (no copy per cell)."""
-    joined: list[TableDraft] = []
-    for draft in drafts:
-        if joined and continues(
-            joined[-1], draft, max_page_gap=max_page_gap, headerless=headerless
-        ):
-            joined[-1] = _append_draft(joined[-1], draft)
+    return _join(drafts, _append_draft, max_page_gap, headerless)
+
+
+def _join(
+    parts: Sequence[_Part], append: Callable[[_Part, _Part], _Part], gap: int, headerless: bool
+) -> list[_Part]:
+    """Each part appended to the previous joined one when it :func:`continues` it."""
+    joined: list[_Part] = []
+    for part in parts:
+        if joined and continues(joined[-1], part, max_page_gap=gap, headerless=headerless):
+            joined[-1] = append(joined[-1], part)
         else:
-            joined.append(draft)
+            joined.append(part)
     return joined
 
 
