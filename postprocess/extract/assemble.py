@@ -110,13 +110,9 @@ _AS_IS = frozenset({str, int, float, bool})
 JSON_AS_IS = _AS_IS
 
 
-def missing_error(path: str, required: bool) -> ErrorRecord:
-    """A FIELD_MISSING record: an error for a required field, a note for an optional one."""
-    return missing_errors([(path, required)])[0]
-
-
 def missing_errors(missing: list[tuple[str, bool]]) -> list[ErrorRecord]:
-    """:func:`missing_error` of each ``(path, required)``, validated in one call."""
+    """A FIELD_MISSING record per ``(path, required)``: an error for a required field, a note for
+    an optional one; validated in one call."""
     code, error, info = ErrorCode.FIELD_MISSING, Severity.ERROR, Severity.INFO  # looked up once
     return error_records_from_dicts(
         [

@@ -20,7 +20,6 @@ from postprocess.forms import extract_form
 from postprocess.tables import drafts_from_blocks, expand_grid
 from schemas.blocks import Block
 from schemas.forms import Checkbox, KeyValue
-from schemas.geometry import BBox
 from schemas.results import DocumentResult
 from schemas.tables import Table
 
@@ -53,7 +52,6 @@ class DocView:
     cut: dict[str, list[Piece]] = field(default_factory=dict)  # block id -> its text pieces
     _grids: dict[int, tuple[Table, list[list[str]]]] = field(default_factory=dict, repr=False)
     _prefixes: dict[tuple[int, str], AliasHit | None] = field(default_factory=dict, repr=False)
-    _extents: dict[int, BBox | None] = field(default_factory=dict, repr=False)
     _text_blocks: list[tuple[int, Block]] | None = field(default=None, repr=False)
 
     def prefix(self, index: AliasIndex, text: str) -> AliasHit | None:
@@ -83,25 +81,6 @@ class DocView:
                 if b.kind in TEXT_KINDS and b.text
             ]
         return self._text_blocks
-
-    def page_extent(self, page: int) -> BBox | None:
-        """The union of the page's block boxes: where its content lies."""
-        if page not in self._extents:
-            self._extents[page] = self._extent(page)
-        return self._extents[page]
-
-    def _extent(self, page: int) -> BBox | None:
-        boxes = [
-            b.bbox_page for n, blocks in self.pages if n == page for b in blocks if b.bbox_page
-        ]
-        if not boxes:
-            return None
-        return BBox(
-            x1=min(b.x1 for b in boxes),
-            y1=min(b.y1 for b in boxes),
-            x2=max(b.x2 for b in boxes),
-            y2=max(b.y2 for b in boxes),
-        )
 
 
 def page_list(document: Pages) -> list[tuple[int, list[Block]]]:

@@ -238,8 +238,8 @@ def _address_like(text: str) -> bool:
 
 
 def _middle(view: DocView, page: int) -> float | None:
-    """Half-way down the page's content: ``y1 + height / 2`` of ``view.page_extent(page)``,
-    from the two coordinates it needs (no box is built)."""
+    """Half-way down the page's content (the union of its block boxes), from the two
+    coordinates it needs (no box is built)."""
     boxes = [b.bbox_page for n, blocks in view.pages if n == page for b in blocks if b.bbox_page]
     if not boxes:
         return None
