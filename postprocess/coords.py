@@ -81,6 +81,23 @@ def page_corner_mapper(transform: PageTransform) -> Callable[[Corners], Corners]
     return to_page
 
 
+def page_fields_mapper(transform: PageTransform) -> Callable[..., dict[str, float]]:
+    """:func:`page_corner_mapper` taking the corners as four arguments and giving the page box as
+    the fields :class:`~schemas.geometry.BBox` validates (no tuple in between)."""
+    sx, sy = transform.sx, transform.sy
+    width, height = transform.page_width, transform.page_height
+
+    def to_page(x1: float, y1: float, x2: float, y2: float) -> dict[str, float]:
+        return {
+            "x1": page_coordinate(x1 * sx, width),
+            "y1": page_coordinate(y1 * sy, height),
+            "x2": page_coordinate(x2 * sx, width),
+            "y2": page_coordinate(y2 * sy, height),
+        }
+
+    return to_page
+
+
 #: ``10 ** PAGE_DIGITS`` as a float (exact).
 _PAGE_SCALE = float(10**PAGE_DIGITS)
 #: Scaled values below this (< 2**40) are within 2**-14 of the exact product, far less than the

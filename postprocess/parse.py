@@ -16,6 +16,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from postprocess.tree import child_element
 from schemas.errors import ErrorCode, ErrorRecord, Severity
 
 _INTERNAL_SUBSET_DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
@@ -111,7 +112,7 @@ def parse_document(markup: str) -> tuple[HtmlElement | None, list[ErrorRecord]]:
         root = None
     if root is None:
         return None, issues
-    if root.find("body") is None:
+    if child_element(root, "body") is None:
         root.append(lxml.html.Element("body"))
     return root, issues
 

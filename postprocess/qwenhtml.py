@@ -14,7 +14,6 @@ the text; ``div.image ocr``: the text read in the image is the text); ``div.form
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -30,7 +29,7 @@ from postprocess.bboxes import (
     parse_bbox,
     plain_corners,
 )
-from postprocess.coords import fit_to_frame, page_corner_mapper
+from postprocess.coords import fit_to_frame, page_fields_mapper
 from postprocess.text import block_text
 from postprocess.tree import (
     BBOX_ATTR,
@@ -90,21 +89,29 @@ def extract_blocks(
     rows: list[dict[str, Any]] = []  # the blocks' fields, validated all at once at the end
     issues: list[ErrorRecord] = []
     unboxed = 0
-    to_page = page_corner_mapper(transform)
-    width, height = transform.model_width, transform.model_height  # read once per page
+    to_page = page_fields_mapper(transform)
+    # read once per page; floats, as float-to-int comparisons take a slower path
+    width, height = float(transform.model_width), float(transform.model_height)
     id_prefix = f"{doc_id}/p{page_number}/b"
-    elements = list(block_elements(body))
-    for index, el in enumerate(elements):
-        raw = el.get(BBOX_ATTR)
-        model = canonical_corners(raw) if raw is not None else None
+    elements: list[HtmlElement] = []
+    boxes: list[str | None] = []
+    _collect_blocks(body, elements, boxes)
+    for index, (el, raw) in enumerate(zip(elements, boxes, strict=True)):
+        corners = canonical_corners(raw) if raw is not None else None
         usual_box = None  # the box text when it is the usual one: canonical already, in frame
-        if model is not None and _in_model_frame(model, width, height):
-            in_frame, usual_box = True, raw  # (nothing to rewrite)
-        else:
+        if corners is not None:
+            x1, y1, x2, y2 = corners
+            if x1 <= x2 <= width and y1 <= y2 <= height:  # (_in_model_frame, inline)
+                usual_box = raw  # nothing to rewrite
+                bbox_model = {"x1": x1, "y1": y1, "x2": x2, "y2": y2}  # (_box_fields, inline)
+                bbox_page = to_page(x1, y1, x2, y2)
+        if usual_box is None:
             unboxed += raw is None
             reading = _read_box(el, raw, transform, options)
             issues.extend(reading.issues)
-            model, in_frame = reading.model, reading.in_frame
+            model = reading.model
+            bbox_model = _box_fields(model) if model else None
+            bbox_page = to_page(*model) if model and reading.in_frame else None
         tag = el.tag
         if usual_box is not None and tag in LEAF_HTML_TAGS and len(el) == 0 and len(el.attrib) == 1:
             # A text-only block whose one attribute is its canonical box (most blocks): no class
@@ -130,19 +137,13 @@ def extract_blocks(
                 "classes": classes,
                 "text": text,
                 "html": html,
-                "bbox_model": _box_fields(model) if model else None,
-                "bbox_page": _box_fields(to_page(model)) if model and in_frame else None,
+                "bbox_model": bbox_model,
+                "bbox_page": bbox_page,
                 "caption": caption,
             }
         )
     blocks = blocks_from_dicts(rows)
     return Extraction(blocks=blocks, issues=issues, unboxed=unboxed, elements=elements)
-
-
-def _in_model_frame(corners: Corners, width: int, height: int) -> bool:
-    """Whether non-negative corners are in order and inside the ``width`` x ``height`` frame."""
-    x1, y1, x2, y2 = corners
-    return x1 <= x2 <= width and y1 <= y2 <= height
 
 
 def _box_fields(corners: Corners) -> dict[str, float]:
@@ -151,15 +152,27 @@ def _box_fields(corners: Corners) -> dict[str, float]:
     return {"x1": x1, "y1": y1, "x2": x2, "y2": y2}
 
 
-def block_elements(container: HtmlElement) -> Iterator[HtmlElement]:
+def block_elements(container: HtmlElement) -> list[HtmlElement]:
     """Elements that are blocks, in document order, looking through unboxed wrappers."""
+    elements: list[HtmlElement] = []
+    _collect_blocks(container, elements, [])
+    return elements
+
+
+def _collect_blocks(
+    container: HtmlElement, elements: list[HtmlElement], boxes: list[str | None]
+) -> None:
+    """Append :func:`block_elements` to ``elements`` and their ``data-bbox`` (or None) to
+    ``boxes``: the box read once per block, for the caller too."""
     for child in container:
         if not isinstance(child.tag, str):  # a comment, processing instruction or entity
             continue
-        if child.get(BBOX_ATTR) is None and has_boxed_descendant(child):
-            yield from block_elements(child)
+        raw = child.get(BBOX_ATTR)
+        if raw is None and has_boxed_descendant(child):
+            _collect_blocks(child, elements, boxes)
         else:
-            yield child
+            elements.append(child)
+            boxes.append(raw)
 
 
 def classify(el: HtmlElement) -> tuple[BlockKind, int | None]:

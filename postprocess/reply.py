@@ -15,7 +15,7 @@ from postprocess.parse import looks_like_markup, parse_document, serialize
 from postprocess.qwenhtml import Extraction, extract_blocks
 from postprocess.repair import Ending, drop_partial_tag, normalise_layout, reply_ending
 from postprocess.sanitize import sanitize_tree
-from postprocess.tree import element_path, is_element
+from postprocess.tree import child_element, element_path, is_element
 from postprocess.validate import (
     coverage_issue,
     decide_verdict,
@@ -75,10 +75,10 @@ def _parse_markup(
     # Every node's Python object made once and held for this call: lxml hands out the live one,
     # so the passes below (sanitiser, repairs, blocks, texts) do not each build and drop one per
     # node (some 100 k instructions a page).
-    _nodes = list(root.iter())
-    not_qwenvl = plain_html_issue(root)  # judged before sanitising drops <head>, <style>, ...
-    issues.extend(sanitize_tree(root))
-    body = root.find("body")
+    nodes = list(root.iter())
+    not_qwenvl = plain_html_issue(root, nodes)  # judged before sanitising drops <head>, ...
+    issues.extend(sanitize_tree(root, nodes))
+    body = child_element(root, "body")
     blocks: list[Block] = []
     if not_qwenvl is not None:
         issues.append(not_qwenvl)

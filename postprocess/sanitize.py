@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
@@ -56,9 +57,14 @@ _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 
 
-def sanitize_tree(root: HtmlElement) -> list[ErrorRecord]:
-    """Sanitise ``root`` in place; return the warnings, paths as in the tree before the change."""
-    if _already_clean(root):  # the usual reply: nothing to remove, rename or warn about
+def sanitize_tree(
+    root: HtmlElement, nodes: Sequence[HtmlElement] | None = None
+) -> list[ErrorRecord]:
+    """Sanitise ``root`` in place; return the warnings, paths as in the tree before the change.
+
+    ``nodes``: ``list(root.iter())``, when the caller holds it (a list is cheaper to walk).
+    """
+    if _already_clean(root.iter() if nodes is None else nodes):  # the usual reply: nothing to do
         return []
     sanitizer = _Sanitizer()
     sanitizer.clean_attributes(root)
@@ -80,12 +86,13 @@ def sanitize_html(html: str) -> str:
     return (body.text or "") + "".join(serialize(child) for child in body)
 
 
-def _already_clean(root: HtmlElement) -> bool:
+def _already_clean(nodes: Iterable[HtmlElement]) -> bool:
     """Only allowed tags and attributes (and no ``href``, whose URL needs a look), no comments,
-    processing instructions or entities: the tree the full pass would leave as it is, without a
-    warning. One flat walk instead of the full pass's recursion and bookkeeping."""
+    processing instructions or entities among a tree's ``nodes`` (all of them): the tree the full
+    pass would leave as it is, without a warning. One flat walk instead of the full pass's
+    recursion and bookkeeping."""
     tags, attributes = ALLOWED_TAGS, _PLAIN_ATTRIBUTES
-    for el in root.iter():
+    for el in nodes:
         if el.tag not in tags:  # the tag of a comment, PI or entity is a function: in no set
             return False
         names = el.keys()
