@@ -52,7 +52,10 @@ def build_grid(table: HtmlElement) -> Grid:
     """Place every cell of ``table`` (see the module docstring)."""
     rows, sections = table_rows(table)
     issues: list[ErrorRecord] = []
+    # per row, the positions claimed by spanned cells (a rowspan from a row above included)
     occupied: list[set[int]] = [set() for _ in rows]
+    widths: list[int] = []  # per row, its rightmost position plus one (0 for a row without any)
+    gaps: list[set[int] | None] = []  # per row, its positions; None: 0 to width - 1, no gap
     cells: list[RawCell] = []
     spanned: list[RawCell] = []  # the cells covering more than one position
     parents: list[HtmlElement] = []  # the cells with child elements, where tables may nest
@@ -61,14 +64,19 @@ def build_grid(table: HtmlElement) -> Grid:
     for r, row in enumerate(rows):
         col = 0
         taken = occupied[r]
+        # A row no rowspan reaches from above (the usual row) fills its positions left to right
+        # without a gap: its one-position cells need not be looked up in nor added to ``taken``
+        # (``width`` stands for them).
+        free_row = not taken
         line: list[str] = []
         texts.append(line)
         for el in row:
             tag = el.tag  # read once: lxml builds a new string on every access
             if tag != "td" and tag != "th":
                 continue
-            while col in taken:
-                col += 1
+            if not free_row:
+                while col in taken:
+                    col += 1
             if len(el) == 0:
                 text = " ".join((el.text or "").split())
             else:
@@ -88,7 +96,8 @@ def build_grid(table: HtmlElement) -> Grid:
                         col += cell["col_span"]
                         continue
             # the usual cell: one position, free (the row's own cells lie left of ``col``)
-            taken.add(col)
+            if not free_row:
+                taken.add(col)
             line.append(text)
             cells.append(
                 {
@@ -102,9 +111,15 @@ def build_grid(table: HtmlElement) -> Grid:
                 }
             )
             col += 1
-    n_cols = grid_width(cells, occupied)
+        if free_row:  # positions 0 to col - 1 (those of its spanned cells in ``taken`` too)
+            widths.append(col)
+            gaps.append(None)
+        else:
+            widths.append(max(taken) + 1 if taken else 0)
+            gaps.append(taken)
+    n_cols = grid_width(cells, widths)
     clip_columns(spanned, n_cols, issues)  # a one-position cell lies inside the grid's width
-    check_ragged(occupied, n_cols, rows, issues)
+    check_ragged(gaps, widths, n_cols, rows, issues)
     nested = [t for el in parents for t in outermost_tables(el)]
     for inner in nested:
         issues.append(

@@ -10,9 +10,10 @@ from postprocess.extract.table_model import RawCell, issue
 from schemas.errors import ErrorCode, ErrorRecord
 
 
-def grid_width(cells: list[RawCell], occupied: list[set[int]]) -> int:
-    """The larger of the rightmost cell start and the most common row width."""
-    ends = [max(row) + 1 for row in occupied if row]
+def grid_width(cells: list[RawCell], widths: list[int]) -> int:
+    """The larger of the rightmost cell start and the most common row width (``widths``: per
+    row, its rightmost position plus one, 0 for a row without any)."""
+    ends = [w for w in widths if w]
     if not ends:
         return max((c["col"] + 1 for c in cells), default=0)
     widest = max(ends)
@@ -39,13 +40,23 @@ def clip_columns(cells: list[RawCell], n_cols: int, issues: list[ErrorRecord]) -
 
 
 def check_ragged(
-    occupied: list[set[int]], n_cols: int, rows: list[HtmlElement], issues: list[ErrorRecord]
+    gaps: list[set[int] | None],
+    widths: list[int],
+    n_cols: int,
+    rows: list[HtmlElement],
+    issues: list[ErrorRecord],
 ) -> None:
-    for r, taken in enumerate(occupied):
-        # all of the row's positions when none lies past the grid (the usual row)
-        filled = (
-            len(taken) if not taken or max(taken) < n_cols else sum(1 for c in taken if c < n_cols)
-        )
+    """Report each row filling fewer than ``n_cols`` positions (``gaps``: per row, the positions
+    it fills, None for positions 0 to its ``widths`` minus one)."""
+    for r, width in enumerate(widths):
+        taken = gaps[r]
+        if taken is None:
+            filled = min(width, n_cols)
+        # all of the row's positions when none lies past the grid
+        elif width <= n_cols:
+            filled = len(taken)
+        else:
+            filled = sum(1 for c in taken if c < n_cols)
         if filled < n_cols:
             issues.append(
                 issue(
