@@ -9,8 +9,8 @@ frequent currency mark on the page at 0.6.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
+from operator import itemgetter
 
 from postprocess.extract.candidates import Candidate, Source
 from postprocess.extract.document import DocView
@@ -44,11 +44,12 @@ def choose(path: str, candidates: list[Candidate]) -> tuple[Candidate | None, li
 
 def derive_currency(view: DocView, amounts: Iterable[Candidate]) -> Candidate | None:
     """The currency of the chosen amounts, else the page's most frequent currency mark."""
-    counts: Counter[str] = Counter()
+    # a plain dict, not a Counter: a Counter's constructor and missing keys are Python calls
+    counts: dict[str, int] = {}
     sources: dict[str, Source] = {}
     cands = list(amounts)
     for i, code in currencies_of([cand.raw for cand in cands]):
-        counts[code] += 1
+        counts[code] = counts.get(code, 0) + 1
         if cands[i].sources:
             sources.setdefault(code, cands[i].sources[0])
     confidence = AMOUNTS_CONFIDENCE
@@ -57,11 +58,13 @@ def derive_currency(view: DocView, amounts: Iterable[Candidate]) -> Candidate | 
         blocks = view.text_blocks()
         for i, code in currencies_of([block.text for _, block in blocks]):
             page, block = blocks[i]
-            counts[code] += 1
-            sources.setdefault(code, Source(page, block.id, block.bbox_page, block.text))
+            counts[code] = counts.get(code, 0) + 1
+            if code not in sources:  # the block's source made once, for its first mark
+                sources[code] = Source(page, block.id, block.bbox_page, block.text)
     if not counts:
         return None
-    (code, n), *others = counts.most_common()
+    # as Counter.most_common orders them: by count, the first counted first among equals
+    (code, n), *others = sorted(counts.items(), key=itemgetter(1), reverse=True)
     if others and others[0][1] == n:
         confidence *= 0.5
     source = sources.get(code)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from typing import NamedTuple
 from weakref import WeakSet
 
 _WORD = re.compile(r"[^\W_]+")
@@ -30,28 +31,12 @@ def fold(text: str) -> str:
     return "".join(_fold_char(ch) for ch in text)
 
 
-def norm_with_offsets(text: str) -> tuple[str, list[int]]:
-    """``norm_key(text)`` and, for each of its characters, the index in ``text`` it came from."""
-    words: list[str] = []
-    offsets: list[int] = []
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        folded = word.lower() if word.isascii() else fold(word)
-        if words:
-            offsets.append(m.start() - 1)  # the space stands for the gap before the word
-        if len(folded) == len(word):
-            offsets.extend(range(m.start(), m.end()))
-        else:
-            for i, ch in enumerate(word, start=m.start()):
-                offsets.extend([i] * len(_fold_char(ch)))
-        words.append(folded)
-    return " ".join(words), offsets
-
-
 @lru_cache(maxsize=16384)
 def norm_key(text: str) -> str:
     """The comparable form of a label (see the module docstring)."""
-    return norm_with_offsets(text)[0]
+    if text.isascii():  # folding is lower-casing: the joined words lower-cased at once
+        return " ".join(_WORD.findall(text)).lower()
+    return " ".join(word.lower() if word.isascii() else fold(word) for word in _WORD.findall(text))
 
 
 #: Fuzzy matches remembered per index: emptied when full, so a long-running worker that meets
@@ -69,9 +54,9 @@ def forget_labels() -> None:
         index._fuzzy.clear()
 
 
-@dataclass(frozen=True)
-class AliasHit:
-    """An alias found at the start of a text: which target, which alias, where the rest starts."""
+class AliasHit(NamedTuple):
+    """An alias found at the start of a text: which target, which alias, where the rest starts.
+    A named tuple: one is made per label found, and a frozen dataclass is dearer to build."""
 
     target: str
     alias: str
@@ -89,6 +74,9 @@ class AliasIndex:
         self.by_key: dict[str, str] = {}
         self._fuzzy: dict[tuple[str, float], str | None] = {}
         self.by_first_word: dict[str, list[str]] = {}
+        #: ``(alias, length, character counts)`` by the alias's first character, in the order of
+        #: ``by_key``: what the fuzzy match compares, read once per index, not once per label
+        self._by_first_char: dict[str, list[tuple[str, int, dict[str, int]]]] = {}
         for target, aliases in entries:
             for alias in aliases:
                 key = norm_key(alias)
@@ -97,6 +85,9 @@ class AliasIndex:
                     self.by_first_word.setdefault(key.split(" ", 1)[0], []).append(key)
         for keys in self.by_first_word.values():
             keys.sort(key=len, reverse=True)
+        for key in self.by_key:
+            entry = (key, len(key), dict(Counter(key)))
+            self._by_first_char.setdefault(key[0], []).append(entry)
         _INDEXES.add(self)
 
     def lookup(self, label: str, *, fuzzy: float = 1.0) -> AliasHit | None:
@@ -116,17 +107,31 @@ class AliasIndex:
         return AliasHit(self.by_key[best], best, len(label), exact=False) if best else None
 
     def _most_similar(self, key: str, fuzzy: float) -> str | None:
-        matcher = SequenceMatcher(None)
-        matcher.set_seq2(key)
+        """The alias of ``key``'s first character with the best difflib ratio (the last of equals)
+        of at least ``fuzzy``. ``SequenceMatcher.real_quick_ratio`` and ``quick_ratio`` are
+        computed here from lengths and character counts (the same numbers, no matcher set up per
+        alias); the matcher itself is made only for an alias that passes both."""
+        size = len(key)
+        slack = size * (1 - fuzzy) * 2
+        counts: dict[str, int] = Counter(key)
+        matcher: SequenceMatcher[str] | None = None
         best, best_ratio = None, fuzzy
-        for alias in self.by_key:
-            if alias[0] != key[0] or abs(len(alias) - len(key)) > len(key) * (1 - fuzzy) * 2:
+        for alias, length, alias_counts in self._by_first_char.get(key[0], ()):
+            if abs(length - size) > slack:
                 continue
+            total = length + size
+            if 2.0 * min(length, size) / total < best_ratio:  # real_quick_ratio
+                continue
+            matches = sum(min(n, counts.get(ch, 0)) for ch, n in alias_counts.items())
+            if 2.0 * matches / total < best_ratio:  # quick_ratio: the characters in common
+                continue
+            if matcher is None:
+                matcher = SequenceMatcher(None)
+                matcher.set_seq2(key)
             matcher.set_seq1(alias)
-            if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio:
-                ratio = matcher.ratio()
-                if ratio >= best_ratio:
-                    best, best_ratio = alias, ratio
+            ratio = matcher.ratio()
+            if ratio >= best_ratio:
+                best, best_ratio = alias, ratio
         return best
 
     def prefix(self, text: str) -> AliasHit | None:
@@ -139,9 +144,10 @@ class AliasIndex:
         if not keys:
             return None
         snippet = text[: first.start() + 2 * len(keys[0]) + 8]
-        if snippet.isascii():  # folding is lower-casing: no need to fold word by word
+        joined = " ".join(_WORD.findall(snippet))
+        if joined.isascii():  # folding is lower-casing: no need to fold word by word
             words = None
-            norm = " ".join(_WORD.findall(snippet)).lower()
+            norm = joined.lower()
         else:
             words = _folded_words(snippet)
             norm = " ".join(folded for _, _, folded in words)
@@ -177,7 +183,7 @@ def _folded_words(text: str) -> list[tuple[int, str, str]]:
 def _end_of(words: list[tuple[int, str, str]], length: int) -> int:
     """Where, in the text, the first ``length`` characters of the folded words joined by spaces
     end (``length`` ends a word): the offset after the last character mapped to them, as
-    :func:`norm_with_offsets` maps characters (a character folding to nothing maps nowhere)."""
+    :func:`fold` folds each character (a character folding to nothing maps nowhere)."""
     position = 0
     for start, word, folded in words:
         position += len(folded)

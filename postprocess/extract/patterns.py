@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from typing import NamedTuple
 
 #: IBAN lengths by country (SWIFT IBAN registry), for the countries most often met.
@@ -119,11 +120,9 @@ def scan_joined(
     :data:`TEXT_BREAK`: the matches of each text alone, in order, found in one scan (a scan per
     text costs more than the scanning itself for the many texts that hold none). Only for
     patterns that never match the break and, next to it, match as at a text's end."""
-    starts: list[int] = []
-    offset = 0
-    for text in texts:
-        starts.append(offset)
-        offset += len(text) + 1
+    # each text begins one past the end of the one before (all in C: the texts are many); the
+    # last start, past the joined text, is never less than a match's start
+    starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
     for m in pattern.finditer(TEXT_BREAK.join(texts)):
         i = bisect_right(starts, m.start()) - 1
         yield i, starts[i], m

@@ -82,9 +82,9 @@ def _fields(
         for i, row in enumerate(rows):
             prefix = f"{path}[{i}]."
             cells += [(prefix + name, cand) for name, cand in row.items()]
-    sources = _source_models([cand for _, cand in cells])
+    single = _source_lists([cand for _, cand in cells])
     # round() is slow and there are few distinct confidences (one per column): round each once
-    rounded = {c: round(c, 3) for c in {cand.confidence for _, cand in cells}}
+    rounded: dict[float, float] = {}
     raw: dict[str, dict[str, Any]] = {}
     for path, cand in cells:
         of = cand.sources
@@ -94,24 +94,39 @@ def _fields(
             value = decimal_to_number(value)
         elif value is not None and kind not in JSON_AS_IS:
             value = jsonable(value)
+        confidence = cand.confidence
+        if confidence not in rounded:
+            rounded[confidence] = round(confidence, 3)
         raw[path] = {
             "path": path,
             "value": value,
             "raw": cand.raw,
             "rule": cand.rule,
-            "confidence": rounded[cand.confidence],
+            "confidence": rounded[confidence],
             "label": cand.label,
-            # most values have one source: a list display, not a comprehension (a call)
-            "sources": [sources[id(of[0])]] if len(of) == 1 else [sources[id(s)] for s in of],
+            # most values have one source: its one-model list, shared (validation copies it)
+            "sources": single[id(of[0])] if len(of) == 1 else [single[id(s)][0] for s in of],
             "estimated_box": cand.estimated,
         }
     return fields_from_dicts(raw)
 
 
-def _source_models(cands: list[Candidate]) -> dict[int, FieldSource]:
-    """The field-source model of each source of ``cands``, by the source's ``id``, validated in
-    one call: one model per source object (an item's cells share their row's). By ``id``, not
-    by value: an ``id`` hashes faster than the tuple (two equal sources get equal models)."""
+def _source_lists(cands: list[Candidate]) -> dict[int, list[FieldSource]]:
+    """``[model]``: the field-source model of each source of ``cands`` in a list of one, by the
+    source's ``id``, validated in one call: one model per source object (an item's cells share
+    their row's). By ``id``, not by value: an ``id`` hashes faster than the tuple (two equal
+    sources get equal models)."""
     distinct = {id(source): source for cand in cands for source in cand.sources}
-    models = field_sources_from_dicts([source.as_dict() for source in distinct.values()])
-    return dict(zip(distinct, models, strict=True))
+    dicts = [
+        {
+            "page": page,
+            "block_id": block_id,
+            "bbox": {"x1": box[0], "y1": box[1], "x2": box[2], "y2": box[3]}
+            if type(box) is tuple
+            else box,
+            "text": text,
+        }
+        for page, block_id, box, text in distinct.values()  # Source.as_dict, without a call
+    ]
+    models = field_sources_from_dicts(dicts)
+    return {key: [model] for key, model in zip(distinct, models, strict=True)}
