@@ -15,20 +15,36 @@ from __future__ import annotations
 import re
 from itertools import repeat
 
-_PHONE = (
-    r"\b(?:Tel|Telefon|Phone|Fax|Mobil|Mobile|Mob|Handy|T|F)\b\.?\s*:?\s*\+?[\d(][\d\s()/+\-.]{4,}"
-)
+_PHONE_WORDS = ("Tel", "Telefon", "Phone", "Fax", "Mobil", "Mobile", "Mob", "Handy", "T", "F")
+_PHONE_NUMBER = r"\b\.?\s*:?\s*\+?[\d(][\d\s()/+\-.]{4,}"
+_PHONE = r"\b(?:" + "|".join(_PHONE_WORDS) + ")" + _PHONE_NUMBER
 _WEB = r"(?:https?://|www\.)\S+"
 _CONTACT = re.compile(_PHONE + r"|\S+@\S+\.\w+|" + _WEB)
 #: :data:`_CONTACT` without its e-mail address, for text without an ``@``: the e-mail
-#: alternative, tried at every position (``\S+`` then back), is most of the scan's cost.
-_CONTACT_NO_MAIL = re.compile(_PHONE + "|" + _WEB)
-_CHUNK = re.compile(r"\n|\s+[·|•]\s+|,\s+")
-_LEGAL_FORM = re.compile(
-    r"(?<!\w)(?:GmbH\s*&\s*Co\.?\s*KG|gGmbH|GmbH|KGaA|AG|KG|OHG|UG(?:\s*\(haftungsbeschränkt\))?"
+#: alternative, tried at every position (``\S+`` then back), is most of the scan's cost. Its
+#: alternatives each begin with a letter (``\b`` checked after it, ``(?<!\w.)``), the phone
+#: number repeated after each word, in the same order: a pattern of such alternatives lets the
+#: regex engine skip every position where none can begin.
+_CONTACT_NO_MAIL = re.compile(
+    "|".join(word[0] + r"(?<!\w.)" + word[1:] + _PHONE_NUMBER for word in _PHONE_WORDS)
+    + r"|https?://\S+|www\.\S+"
+)
+#: A line break, an inline separator with the spaces around it, or ``", "``. Written as the
+#: first character then the rest of its alternative (``\n|\s+[·|•]\s+|,\s+`` the same): a pattern
+#: that begins with a character class lets the regex engine skip every position not in it.
+_CHUNK = re.compile(r"[\s,](?:(?<=\n)|(?<=[^\S\n])\s*[·|•]\s+|(?<=,)\s+)")
+_LEGAL_FORMS = (
+    r"GmbH\s*&\s*Co\.?\s*KG|gGmbH|GmbH|KGaA|AG|KG|OHG|UG(?:\s*\(haftungsbeschränkt\))?"
     r"|e\.\s?K\.|e\.\s?V\.|SARL|S\.A\.R\.L\.|SASU|SAS|S\.A\.S\.|SA|S\.A\.|EURL|SNC|SCI|Sàrl"
     r"|Ltd\.?|Limited|plc|PLC|LLP|LLC|Inc\.?|Corp\.?|B\.V\.|BV|N\.V\.|NV|S\.r\.l\.|Srl|S\.p\.A\."
-    r"|SpA|Oy|AB|ApS|A/S|GmbH\s*&\s*Co\.?)(?=[\s,]|$)"
+    r"|SpA|Oy|AB|ApS|A/S|GmbH\s*&\s*Co\.?"
+)
+#: A legal form, not inside a word: ``(?<!\w)(?:forms)(?=[\s,]|$)``, the look-behind checked
+#: after each form's first letter (``(?<!\w.)``), so that the pattern begins with a letter.
+_LEGAL_FORM = re.compile(
+    "(?:"
+    + "|".join(form[0] + r"(?<!\w.)" + form[1:] for form in _LEGAL_FORMS.split("|"))
+    + r")(?=[\s,]|$)"
 )
 _STREET_WORD = re.compile(
     r"(?i)\S*(?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|damm|ufer|chaussee)\b"

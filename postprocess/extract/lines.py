@@ -20,12 +20,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from postprocess.extract.candidates import Candidate, Candidates
+from postprocess.extract.candidates import Candidate, Candidates, Source
 from postprocess.extract.document import DocView
 from postprocess.extract.labels import AliasIndex, norm_key
 from postprocess.extract.normalise import parse_amount
 from postprocess.extract.schema_spec import FieldSpec, TableSpec
-from postprocess.extract.table_fields import cell_source, row_place
+from postprocess.extract.table_fields import RowBand, band_cell, row_bands
 from postprocess.extract.values import converter
 from schemas.extraction import ExtractOptions, FieldRule
 from schemas.tables import Table
@@ -113,13 +113,14 @@ def _read_rows(
         for c, (fspec, score) in items.columns.items()
     ]
     rule = FieldRule.TABLE
+    bands = row_bands(table)
     for r in range(table.header_rows, table.n_rows):
         row = grid[r]
         if not any(row):
             continue
-        place = row_place(table, r)
-        order = (place.page or 0, r)
-        source = place.row_source("\t".join(row))
+        page, block_id, band = bands[r]
+        order = (page or 0, r)
+        source = Source(page, block_id, band, "\t".join(row))
         cells: dict[int, Candidate] = {}
         item: dict[str, Candidate] = {}
         numbered = False  # a number in a numeric column: the row is an item
@@ -134,17 +135,17 @@ def _read_rows(
                     numbered = numbered or numeric
         if numbered:
             items.rows.append(item)
-        elif not _summary(items, r, row, top_index):
+        elif not _summary(items, r, row, bands[r], top_index):
             _continue_description(items, cells)
 
 
-def _summary(items: Items, r: int, row: list[str], top_index: AliasIndex) -> bool:
+def _summary(items: Items, r: int, row: list[str], band: RowBand, top_index: AliasIndex) -> bool:
     label = next((text for text in row if text), "")
     hit = top_index.prefix(label)
     amounts = [a for a in (parse_amount(text) for text in row[1:]) if a is not None]
     if hit is None or not amounts:
         return False
-    source = cell_source(items.table, r, len(row) - 1, row[-1])
+    source = band_cell(band, len(row) - 1, items.table.n_cols, row[-1])
     order = (source.page or 0, r)
     candidate = Candidate(amounts[-1], row[-1], FieldRule.TABLE, SUMMARY_CONFIDENCE, order,
                           label=label, sources=[source])  # fmt: skip

@@ -52,6 +52,7 @@ _CODE_LIST = (
 )
 #: ISO 4217 codes recognised next to amounts.
 CODES = frozenset(_CODE_LIST.split())
+_CODE_OR_NONE = CODES | {None}
 #: A currency code (not inside a word) or symbol. Every alternative begins with a letter or
 #: symbol, the codes' look-behind checked after their first letter (``(?<![A-Za-z].)``): a pattern
 #: of such alternatives lets the regex engine skip every position where no mark can begin.
@@ -60,11 +61,25 @@ _CURRENCY = re.compile(
     + r"|SFr\.|Fr\.|zł|Kč|"
     + "|".join(re.escape(symbol) for symbol in "€£$¥₹₽₺₩")
 )
+#: One unsigned number as printed (grouped or not).
+_NUMBER_TOKEN = (
+    r"\d{1,3}(?:(?:[,.'\u2019]|[ \u00a0\u202f\u2009](?=\d{3}(?!\d)))\d{3})+(?:[.,]\d+)?"
+    r"|\d+(?:[.,]\d+)?"
+)
 _NUMBER = re.compile(
     r"(?<![\w.,])(?P<neg>[-\u2212](?=\s?\d))?\(?"
-    r"(?P<num>\d{1,3}(?:(?:[,.'\u2019]|[ \u00a0\u202f\u2009](?=\d{3}(?!\d)))\d{3})+(?:[.,]\d+)?"
-    r"|\d+(?:[.,]\d+)?)"
+    r"(?P<num>" + _NUMBER_TOKEN + ")"
     r"(?P<close>\))?(?P<trail>-(?!\d))?(?P<pct>\s?%)?(?![\w])"
+)
+_SYMBOL_CLASS = "[€£$¥₹₽₺₩]"
+#: One unsigned number and at most a currency symbol (a space or none between) or a code (one
+#: space between) before and after it: what most amount cells that are not plain print
+#: (``"86,50 €"``, ``"£1,850.00"``, ``"CHF 320.00"``). :func:`parse_amount` reads it as
+#: :func:`to_decimal` of the number when the codes are in :data:`CODES`.
+_MARKED_AMOUNT = re.compile(
+    "(?:" + _SYMBOL_CLASS + " ?|(?P<pre>[A-Z]{3}) )?"
+    "(?P<num>" + _NUMBER_TOKEN + ")"
+    "(?: ?" + _SYMBOL_CLASS + "| (?P<post>[A-Z]{3}))?"
 )
 #: A plain number (digits, or one mark after one to three digits): what most table cells print.
 PLAIN_NUMBER = re.compile(r"\d{1,3}(?:[.,]\d+)?|\d+")
@@ -122,6 +137,11 @@ def parse_amount(text: str) -> Decimal | None:
     parenthesised notes (``"20 % 259,50 €"`` -> 259.50; ``"No. GB123456789"`` -> None)."""
     if PLAIN_NUMBER.fullmatch(text):  # most table cells: "130", "463.34"
         return plain_decimal(text)
+    # The next most: one number and its currency, whose reading below (several regex scans)
+    # comes to the number's value, with no sign or other text to weigh.
+    marked = _MARKED_AMOUNT.fullmatch(text)
+    if marked is not None and marked["pre"] in _CODE_OR_NONE and marked["post"] in _CODE_OR_NONE:
+        return to_decimal(marked["num"])
     tokens = numbers(text)
     amounts = [t for t in tokens if not t.percent]
     if len(amounts) != 1:

@@ -27,6 +27,10 @@ from schemas.blocks import Block
 from schemas.extraction import FieldRule
 
 ELSEWHERE_CONFIDENCE = 0.7
+#: The words :func:`.labels.norm_key` keeps, and a whitespace-separated token (one that begins
+#: after whitespace also when the scan starts inside the text).
+_WORD = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r"(?<!\S)\S+")
 _READER = re.compile(r"(?i)\b(?:ihre|ihr|your|votre|vos|customer|kunden|client|acheteur)\b")
 _ROLE_NAMES = {
     "party-name": {"name", "company", "company_name"},
@@ -89,10 +93,22 @@ def _own_tax_id(text: str, tax_keys: frozenset[str]) -> tuple[str | None, str]:
 
 def _label_start(text: str, start: int, tax_keys: frozenset[str]) -> int:
     """Where the tax-id label right before ``start`` begins (``start`` when there is none)."""
-    for m in re.finditer(r"\S+", text[:start]):
+    head = text[:start]
+    # A label of n words is no text of more than n words (norm_key keeps every word, folding
+    # never joins two): only the last few tokens of a long party text need normalising.
+    words = [m.start() for m in _WORD.finditer(head)]
+    most = _most_words(tax_keys)
+    first = words[-most - 1] + 1 if len(words) > most else 0
+    for m in _TOKEN.finditer(head, first):
         if norm_key(text[m.start() : start]) in tax_keys:
             return m.start()
     return start
+
+
+@lru_cache(maxsize=64)
+def _most_words(tax_keys: frozenset[str]) -> int:
+    """The most words a tax-id label has (read once per schema)."""
+    return max((key.count(" ") + 1 for key in tax_keys), default=0)
 
 
 def _tax_ids_elsewhere(

@@ -5,13 +5,13 @@ exactly one value gives that field a candidate (``Consumption (kWh)`` -> 412), c
 Only single-valued columns: a column of many values (line totals) names no single value.
 
 :func:`cell_source`: a cell's page, block and box; the box is estimated, the table part's box
-split equally into its rows and columns (:func:`row_place` places a row once for all its cells).
+split equally into its rows and columns (:func:`row_bands` places every row of a table at once).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import NamedTuple
+from collections.abc import Sequence
 
 from postprocess.extract.candidates import Candidate, Candidates, Source
 from postprocess.extract.document import DocView
@@ -20,7 +20,9 @@ from postprocess.extract.schema_spec import FieldSpec
 from postprocess.extract.values import convert
 from schemas.extraction import ExtractOptions, FieldRule
 from schemas.geometry import BBox
-from schemas.tables import Table
+from schemas.tables import Table, TableSource
+
+Box = BBox | tuple[float, float, float, float]
 
 COLUMN_CONFIDENCE = 0.75
 
@@ -53,58 +55,58 @@ def column_candidates(
     return found
 
 
+RowBand = tuple[int | None, str | None, Box | None]
+"""Where a table row is printed: the page and block of the part holding it, and the row's band
+of that part's box (the part's box split equally into its rows; the part's own box, or None,
+where it cannot be split)."""
+
+
 def cell_source(table: Table, r: int, c: int, text: str) -> Source:
     """Page, block and estimated box of grid position ``(r, c)`` of ``table``."""
-    return row_place(table, r).cell(c, text)
+    return band_cell(row_bands(table)[r], c, table.n_cols, text)
 
 
-class RowPlace(NamedTuple):
-    """Where grid row ``r`` of a table is printed: the part (page, block) holding it and the
-    row's band of that part's box (the part's box split equally into its rows); a cell's box
-    splits the band equally into columns."""
-
-    page: int | None
-    block_id: str | None
-    box: BBox | None
-    y1: float = 0.0
-    height: float = 0.0
-    width: float | None = None  # of one column; None when the box cannot be split
-
-    def row_source(self, text: str) -> Source:
-        """The source of the whole row printing ``text``: its band of the part's box."""
-        box, w = self.box, self.width
-        if box is None or w is None:
-            return Source(self.page, self.block_id, box, text)
-        return Source(
-            self.page, self.block_id, (box.x1, self.y1, box.x2, self.y1 + self.height), text
-        )
-
-    def cell(self, c: int, text: str) -> Source:
-        """The source of the row's cell in column ``c`` printing ``text``."""
-        box, w = self.box, self.width
-        if box is None or w is None:
-            return Source(self.page, self.block_id, box, text)
-        cell = (box.x1 + c * w, self.y1, box.x1 + (c + 1) * w, self.y1 + self.height)
-        return Source(self.page, self.block_id, cell, text)
+def band_cell(band: RowBand, c: int, n_cols: int, text: str) -> Source:
+    """The source of the cell in column ``c`` (of ``n_cols``) of the row printed in ``band``,
+    printing ``text``: the band split equally into columns."""
+    page, block_id, box = band
+    if type(box) is not tuple:  # the part's box, not split into rows: not into columns either
+        return Source(page, block_id, box, text)
+    x1, top, x2, bottom = box
+    w = (x2 - x1) / n_cols
+    return Source(page, block_id, (x1 + c * w, top, x1 + (c + 1) * w, bottom), text)
 
 
-def row_place(table: Table, r: int) -> RowPlace:
-    """The :class:`RowPlace` of grid row ``r`` (computed once per row, not once per cell)."""
-    # Each model field is read once: a pydantic model's attribute read costs several times a
-    # plain object's (its class defines __getattr__), and this runs for every table row.
+def row_bands(table: Table) -> list[RowBand]:
+    """The :data:`RowBand` of every grid row of ``table``: the first part holding a row places
+    it, the first part a row no part holds. Computed once per table, not per row or cell: each
+    part's fields are read once (a pydantic model's attribute read costs several times a plain
+    object's, its class defines ``__getattr__``)."""
+    n_rows, n_cols = table.n_rows, table.n_cols
     sources = table.sources
     if not sources:
-        return RowPlace(None, None, None)
-    part = sources[0]  # where no part holds the row (and the only part of most tables)
-    if len(sources) > 1:
-        for source in sources:  # a loop, not next() over a generator: called for every row
-            start = source.row_start
-            if start <= r < start + source.row_count:
-                part = source
-                break
-    box, count, n_cols = part.bbox, part.row_count, table.n_cols
+        return [(None, None, None)] * n_rows
+    if len(sources) == 1:  # one part holds every row (most tables)
+        return _part_bands(sources[0], range(n_rows), n_cols)
+    bands: list[RowBand | None] = [None] * n_rows
+    for part in sources:
+        start = part.row_start
+        rows = [r for r in range(start, min(start + part.row_count, n_rows)) if bands[r] is None]
+        for r, band in zip(rows, _part_bands(part, rows, n_cols), strict=True):
+            bands[r] = band  # the first part that holds a row places it
+    rest = [r for r in range(n_rows) if bands[r] is None]  # held by no part: the first one's
+    for r, band in zip(rest, _part_bands(sources[0], rest, n_cols), strict=True):
+        bands[r] = band
+    return bands  # type: ignore[return-value]  # every row placed
+
+
+def _part_bands(part: TableSource, rows: Sequence[int], n_cols: int) -> list[RowBand]:
+    """The band of each of ``rows`` placed in ``part`` (see :func:`row_bands`)."""
+    page, block_id, box, count = part.page, part.block_id, part.bbox, part.row_count
     if box is None or not count or not n_cols:
-        return RowPlace(part.page, part.block_id, box)
-    x1, y1 = box.x1, box.y1
-    h, w = (box.y2 - y1) / count, (box.x2 - x1) / n_cols
-    return RowPlace(part.page, part.block_id, box, y1 + (r - part.row_start) * h, h, w)
+        return [(page, block_id, box)] * len(rows)
+    x1, y1, x2 = box.x1, box.y1, box.x2
+    h, start = (box.y2 - y1) / count, part.row_start
+    return [
+        (page, block_id, (x1, top, x2, top + h)) for top in [y1 + (r - start) * h for r in rows]
+    ]
