@@ -56,7 +56,7 @@ def extract_form(
     )
     if table_blocks is None:
         table_blocks = [t.sources[0].block_id for t in page_tables if t.sources]
-    used = set(found.used) | set(table_blocks)
+    used = {*found.used, *(block_id for block_id in table_blocks if block_id is not None)}
     line = line_height(page_blocks)
     pairs = [
         *found.pairs,

@@ -99,6 +99,8 @@ def extract_blocks(
     for index, (el, raw) in enumerate(zip(elements, boxes, strict=True)):
         corners = canonical_corners(raw) if raw is not None else None
         usual_box = None  # the box text when it is the usual one: canonical already, in frame
+        bbox_model: dict[str, float] | None
+        bbox_page: dict[str, float] | None
         if corners is not None:
             x1, y1, x2, y2 = corners
             if x1 <= x2 <= width and y1 <= y2 <= height:  # (_in_model_frame, inline)

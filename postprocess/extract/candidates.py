@@ -25,7 +25,7 @@ class Source(NamedTuple):
     text: str
 
     def as_dict(self) -> dict[str, Any]:
-        box = self.bbox
+        box: Any = self.bbox
         if isinstance(box, tuple):
             box = {"x1": box[0], "y1": box[1], "x2": box[2], "y2": box[3]}
         return {"page": self.page, "block_id": self.block_id, "bbox": box, "text": self.text}

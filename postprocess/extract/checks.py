@@ -57,7 +57,8 @@ def run_checks(
     subtotal, tax, total = (
         _dec(values.get(top.get(k, ""))) for k in ("subtotal", "tax_amount", "total")
     )
-    lines_sum = sum(amounts, Decimal(0)) if amounts and None not in amounts else None
+    present = [a for a in amounts if a is not None]
+    lines_sum = sum(present, Decimal(0)) if present and len(present) == len(amounts) else None
     if "subtotal" in top and table is not None and items:
         checks.append(
             _check(

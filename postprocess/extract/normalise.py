@@ -124,8 +124,8 @@ def to_decimal(number: str) -> Decimal | None:
     elif dot >= 0 or comma >= 0:
         mark = "." if dot >= 0 else ","
         head, _, tail = number.rpartition(mark)
-        grouping = number.count(mark) > 1 or (len(tail) == 3 and head[:1] != "0" and len(head) <= 3)
-        number = number.replace(mark, "") if grouping else number.replace(mark, ".")
+        grouped = number.count(mark) > 1 or (len(tail) == 3 and head[:1] != "0" and len(head) <= 3)
+        number = number.replace(mark, "") if grouped else number.replace(mark, ".")
     try:
         return Decimal(number)
     except InvalidOperation:

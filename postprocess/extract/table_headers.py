@@ -54,14 +54,14 @@ def find_header(grid: Grid) -> tuple[int, HeaderRule]:
 def column_names(grid: Grid, header_rows: int) -> list[str]:
     """Unique names, one per column (see the module docstring)."""
     covering: dict[tuple[int, int], RawCell] = {}
-    for cell in grid.cells:  # in row order: the header rows' cells come first
-        row = cell["row"]
+    for anchor in grid.cells:  # in row order: the header rows' cells come first
+        row = anchor["row"]
         if row >= header_rows:
             break
-        col = cell["col"]
-        for r in range(row, min(row + cell["row_span"], header_rows)):
-            for c in range(col, col + cell["col_span"]):
-                covering[(r, c)] = cell
+        col = anchor["col"]
+        for r in range(row, min(row + anchor["row_span"], header_rows)):
+            for c in range(col, col + anchor["col_span"]):
+                covering[(r, c)] = anchor
     names: list[str] = []
     for col in range(grid.n_cols):
         parts: list[str] = []
