@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine (see README):
 #   make demo   create the environment, run the main job on the bundled fixtures (CPU only)
-#   make test   create the environment, run the layer contracts and the test suite
+#   make test   create the environment, run the layer contracts, the type check and the tests
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -34,6 +34,7 @@ demo: env
 
 test: env
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 fixtures: env

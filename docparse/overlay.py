@@ -1,4 +1,4 @@
-"""Draw every block's box, labelled by kind, on the page image: the picture users check boxes with."""
+"""Draw every block's box, labelled by kind, on the page image: what users check boxes with."""
 
 from __future__ import annotations
 
@@ -50,7 +50,9 @@ def draw_blocks(page: Image.Image, blocks: Sequence[Block]) -> Image.Image:
     out = page.convert("RGB").copy()
     canvas = Image.new("RGBA", out.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(canvas)
-    font = ImageFont.load_default(size=max(12, out.height // 90))
+    # The size asked for: load_default is typed as either font class, and only FreeType has .size.
+    font_size = max(12, out.height // 90)
+    font = ImageFont.load_default(size=font_size)
     width = max(2, out.height // 600)
     for block in blocks:
         box = block.bbox_model
@@ -60,7 +62,7 @@ def draw_blocks(page: Image.Image, blocks: Sequence[Block]) -> Image.Image:
         xy = (box.x1, box.y1, box.x2, box.y2)
         draw.rectangle(xy, fill=(r, g, b, 40), outline=(r, g, b, 255), width=width)
         text = _label(block)
-        tx, ty = box.x1, max(0.0, box.y1 - font.size - 4)
+        tx, ty = box.x1, max(0.0, box.y1 - font_size - 4)
         left, top, right, bottom = draw.textbbox((tx, ty), text, font=font)
         draw.rectangle((left - 2, top - 2, right + 2, bottom + 2), fill=(r, g, b, 220))
         draw.text((tx, ty), text, fill=(255, 255, 255, 255), font=font)

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from postprocess.extract import extract, extract_document, resolve_schema
+# From the defining modules: the package's submodule ``extract`` can shadow its function.
+from postprocess.extract.extract import extract, extract_document
+from postprocess.extract.resolve import resolve_schema
 from postprocess.tables import table_records, table_to_csv
 from schemas.errors import ErrorCode, OptionsError
 from schemas.results import DocumentResult
@@ -27,7 +29,7 @@ ExtractFn = Callable[[DocumentResult], Payload]
 
 def _tables(doc: DocumentResult) -> Payload:
     found = extract_document(doc, None)
-    tables = [
+    tables: list[Payload] = [
         {
             "id": t.id,
             "page": t.page,

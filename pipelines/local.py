@@ -13,16 +13,15 @@ import queue
 import threading
 from collections.abc import Iterable
 
+from docparse.sinks import ResumePlan
+from docparse.sources import SourceRef
 from pipelines.assemble import DocumentAssembler
 from pipelines.engine_step import EngineStep, engine_workers
 from pipelines.records import DocDone, PageDone, PageItem, RenderTask
 from pipelines.steps import failed_document, plan_document, render_task
-from docparse.sinks import ResumePlan
-from docparse.sources import SourceRef
-from schemas.errors import DocparseError, ErrorCode
+from schemas.errors import DocparseError, ErrorCode, ErrorRecord
 from schemas.options import RunOptions
 from schemas.results import PageResult, PageSource, Status
-from schemas.errors import ErrorRecord
 
 _STOP = object()
 
@@ -43,7 +42,7 @@ class LocalRunner:
         self.workers = engine_workers(options)
         capacity = max(options.runner.batch_size * (self.workers + 1), 4)
         self.pages: queue.Queue[object] = queue.Queue(maxsize=capacity)
-        self.results: queue.Queue[object] = queue.Queue()
+        self.results: queue.Queue[_WorkerDone | DocDone | list[PageDone]] = queue.Queue()
         self.refs: queue.Queue[object] = queue.Queue(maxsize=64)
         self.stop = threading.Event()
 
@@ -148,7 +147,7 @@ class LocalRunner:
                 elif isinstance(item, DocDone):
                     assembler.add_document(item)
                 else:
-                    for done in item:  # type: ignore[union-attr]
+                    for done in item:
                         assembler.add_page(done)
                 if tick is not None:
                     tick()

@@ -15,15 +15,18 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docparse.sinks import ResumePlan
 from docparse.sources import SourceRef
 from pipelines.assemble import DocumentAssembler
 from pipelines.engine_step import EngineStep, engine_workers
-from pipelines.records import DocDone, PageItem, RenderTask
+from pipelines.records import DocDone, RenderTask
 from schemas.errors import DocparseError, ErrorCode
 from schemas.options import RenderOptions, RunOptions
+
+if TYPE_CHECKING:
+    from ray.data import Dataset
 
 #: Row kinds: a listed source, a render task, a rendered page, a settled document, a done page.
 _REF, _TASK, _PAGE, _SETTLED, _DONE = "ref", "task", "page", "settled", "done"
@@ -84,7 +87,9 @@ class _EngineActor:
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         kinds, payloads = list(batch["kind"]), list(batch["payload"])
         pages = [
-            (i, pickle.loads(p)) for i, (k, p) in enumerate(zip(kinds, payloads)) if k == _PAGE
+            (i, pickle.loads(p))
+            for i, (k, p) in enumerate(zip(kinds, payloads, strict=False))
+            if k == _PAGE
         ]
         done = self.step([item for _, item in pages]) if pages else []
         for (i, _), page_done in zip(pages, done, strict=True):
@@ -170,11 +175,12 @@ def run_ray(
         workers = options.runner.engine_workers or 1
         calls = 2 * -(-slots // (batch * workers)) + 2
     compute, remote_args = _engine_pool(ray.data, workers, calls)
-    ds = ray.data.from_items([_row(_REF, ref) for ref in refs])
+    ds: Dataset = ray.data.from_items([_row(_REF, ref) for ref in refs])
     common = {"render": render, "options": options}
-    ds = ds.flat_map(_plan, fn_kwargs={"resume": resume, **common}, num_cpus=0.5)
+    # Ray's types for flat_map's function leave out fn_kwargs: they take (row) alone.
+    ds = ds.flat_map(_plan, fn_kwargs={"resume": resume, **common}, num_cpus=0.5)  # type: ignore[arg-type]
     ds = _one_row_per_block(ds)
-    ds = ds.flat_map(_render, fn_kwargs=common, num_cpus=1)
+    ds = ds.flat_map(_render, fn_kwargs=common, num_cpus=1)  # type: ignore[arg-type]
     ds = ds.map_batches(
         _EngineActor,
         fn_constructor_args=(options,),

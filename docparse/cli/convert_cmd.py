@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import typer
 from rich.markup import escape
@@ -43,7 +44,7 @@ NO_FALLBACK = typer.Option(False, "--no-fallback", help="Never fall back to the 
 
 def run_options_from_flags(**flags: object):  # type: ignore[no-untyped-def]
     """The flags above, mapped onto the options tree (None: keep config/default)."""
-    endpoints = flags["endpoints"] or None
+    endpoints = cast("list[str] | None", flags["endpoints"]) or None
     return build_run_options(
         flags["config"],  # type: ignore[arg-type]
         {

@@ -85,12 +85,10 @@ def inspect(
     except DocparseError as exc:
         report_error(exc)
         raise typer.Exit(ExitCode.FAILURES) from None
-    if not items or isinstance(items[0], PageRenderFailure):
-        reason = items[0].error if items else f"{input_file} has no page {page_number}"
-        report_error(reason)
+    page = items[0] if items else None
+    if page is None or isinstance(page, PageRenderFailure):
+        report_error(page.error if page is not None else f"{input_file} has no page {page_number}")
         raise typer.Exit(ExitCode.FAILURES)
-    page = items[0]
-    assert isinstance(page, RenderedPage)
     blocks, verdict = _blocks_in_model_frame(text, page, frame)
     picture = draw_blocks(page_image_to_pil(page.image), blocks)
     buf = io.BytesIO()

@@ -7,7 +7,7 @@ import time
 from types import TracebackType
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from pipelines.summary import RunTally
 
@@ -30,7 +30,7 @@ class RunProgress:
         self.live = console.is_terminal if live is None else live
         self._last = 0.0
         self._bar: Progress | None = None
-        self._task = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> RunProgress:
         if self.live:

@@ -9,15 +9,16 @@ import typer
 
 from docparse.cli.common import ExitCode, console, report_error
 from docparse.cli.options import (
-    PagesOpt,
-    PasswordOpt,
     MaxPixelsOpt,
     MinPixelsOpt,
+    PagesOpt,
+    PasswordOpt,
     render_options,
 )
 from docparse.render import PageRenderFailure, render_file
 from docparse.storage import atomic_write_bytes, atomic_write_text
 from schemas.errors import DocparseError
+from schemas.options import RenderOptions
 from schemas.page import ImageEncoding, RenderedPage
 
 
@@ -38,9 +39,8 @@ def _page_record(page: RenderedPage, image_name: str) -> dict[str, object]:
     }
 
 
-def _render_one(path: Path, dest: Path, options_kwargs: dict[str, object]) -> int:
+def _render_one(path: Path, dest: Path, options: RenderOptions) -> int:
     """Render one input into ``dest``; return the number of failures (file or pages)."""
-    options = render_options(**options_kwargs)
     pages: list[dict[str, object]] = []
     errors: list[dict[str, object]] = []
     try:
@@ -77,15 +77,12 @@ def render(
     One input writes into OUT directly; several write into OUT/<file name>/ each. A bad file or
     page is reported (naming file and page) and the others still render; exit 1 if any failed.
     """
-    kwargs = {
-        "min_pixels": min_pixels,
-        "max_pixels": max_pixels,
-        "pages": pages,
-        "password": password,
-    }
-    render_options(**kwargs)  # fail fast on bad options, before touching any file
+    # built before touching any file: bad options fail fast
+    options = render_options(
+        min_pixels=min_pixels, max_pixels=max_pixels, pages=pages, password=password
+    )
     failures = 0
     for path in inputs:
         dest = out / path.name if len(inputs) > 1 else out
-        failures += _render_one(path, dest, kwargs)
+        failures += _render_one(path, dest, options)
     raise typer.Exit(ExitCode.FAILURES if failures else ExitCode.OK)

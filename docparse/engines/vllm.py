@@ -35,18 +35,19 @@ from docparse.engines.vllm_mapping import (
     INSTALL_HINT,
     VLLMEngineOptions,
     build_qwen_prompt,
-    sampling_kwargs,
-    required_model_len,
     engine_kwargs,
+    error_code_for,
     frame_issue,
     reply_from_output,
-    error_code_for,
+    required_model_len,
+    sampling_kwargs,
     to_pil,
 )
 from schemas.engine import EngineReply, EngineRequest, ModelSpec
 from schemas.errors import EngineError, ErrorCode
 
 logger = logging.getLogger(__name__)
+
 
 def _import_vllm() -> Any:
     try:
@@ -106,7 +107,9 @@ class VLLMEngine(AsyncEngine):
             )
         engine_class = getattr(self._vllm, "AsyncLLMEngine", None)
         if engine_class is None:  # guarded: releases that only export the V1 class
-            from vllm.v1.engine.async_llm import AsyncLLM as engine_class
+            from vllm.v1.engine.async_llm import AsyncLLM
+
+            engine_class = AsyncLLM
         return engine_class.from_engine_args(self._vllm.AsyncEngineArgs(**kwargs))
 
     def infer(self, requests: Sequence[EngineRequest]) -> list[EngineReply]:

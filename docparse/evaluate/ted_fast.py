@@ -178,8 +178,8 @@ def rename_costs(t1: FlatTree, t2: FlatTree) -> NDArray[np.float64]:
         if not any(left) and not any(right):
             continue  # same label, no content on either side: rename is free (already 0)
         strings = _as_strings([left, right])
-        queries: Sequence[object] = strings[0] if strings else left
-        choices: Sequence[object] = strings[1] if strings else right
+        queries: Sequence[Sequence[str]] = strings[0] if strings else left
+        choices: Sequence[Sequence[str]] = strings[1] if strings else right
         cost[np.ix_(rows, cols)] = process.cdist(
             queries,
             choices,

@@ -37,7 +37,7 @@ def png_from_rgb(rgb: bytes, size: Size, *, level: int = PNG_ZLIB_LEVEL) -> byte
     return (
         PNG_SIGNATURE
         + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(rows, level))
+        + _chunk(b"IDAT", zlib.compress(rows.data, level))
         + _chunk(b"IEND", b"")
     )
 
@@ -45,7 +45,9 @@ def png_from_rgb(rgb: bytes, size: Size, *, level: int = PNG_ZLIB_LEVEL) -> byte
 def encode_rgb(rgb: bytes, size: Size, *, png: bool) -> PageImage:
     """Wrap ``rgb`` (8-bit RGB, row-major, no padding) as a page image, PNG-encoded if ``png``."""
     if len(rgb) != size.width * size.height * 3:
-        raise ValueError(f"{size.width}x{size.height} RGB needs {size.width * size.height * 3} bytes")
+        raise ValueError(
+            f"{size.width}x{size.height} RGB needs {size.width * size.height * 3} bytes"
+        )
     data = png_from_rgb(rgb, size) if png else rgb
     encoding = ImageEncoding.PNG if png else ImageEncoding.RAW
     return PageImage(width=size.width, height=size.height, encoding=encoding, data=data)

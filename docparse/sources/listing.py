@@ -144,8 +144,10 @@ def _walk(folder: str, rel: str, include_hidden: bool) -> Iterator[Found]:
 
 def _glob(spec: SourceSpec, include_hidden: bool) -> Iterator[Found]:
     pattern = os.path.join(spec.root, *spec.pattern.split("/"))
-    hidden = {"include_hidden": True} if include_hidden and sys.version_info >= (3, 11) else {}
-    matches = sorted(glob.iglob(pattern, recursive=True, **hidden))
+    if include_hidden and sys.version_info >= (3, 11):
+        matches = sorted(glob.iglob(pattern, recursive=True, include_hidden=True))
+    else:
+        matches = sorted(glob.iglob(pattern, recursive=True))
     for match in matches:
         rel = Path(os.path.relpath(match, spec.root)).as_posix()
         if os.path.isdir(match) and not os.path.islink(match):

@@ -9,6 +9,7 @@ at all: there are no temporary objects.
 
 from __future__ import annotations
 
+import builtins
 import functools
 import os
 from collections.abc import Iterator
@@ -174,7 +175,7 @@ class S3Storage:
         """Object keys under ``prefix``, sorted; S3 folder markers (``dir/``) are not objects."""
         yield from (key for key, _ in self.list_sized(prefix))
 
-    def list_sized(self, prefix: str = "") -> list[tuple[str, int]]:
+    def list_sized(self, prefix: str = "") -> builtins.list[tuple[str, int]]:
         """``(key, size)`` of the objects under ``prefix``, sorted by key."""
         from pyarrow.fs import FileSelector, FileType
 

@@ -64,7 +64,8 @@ def _split(block: RawBlock) -> list[list[RawLine]]:
     """The block's lines in groups that sit side by side with a wide gap between them."""
     boxes = [ink_box(g for run in line.runs for g in run.glyphs) for line in block.lines]
     sizes = [max((run.size for run in line.runs), default=0.0) for line in block.lines]
-    order = sorted(range(len(block.lines)), key=lambda i: boxes[i][0] if boxes[i] else 0.0)
+    lefts = [box[0] if box else 0.0 for box in boxes]
+    order = sorted(range(len(block.lines)), key=lefts.__getitem__)
     groups: list[list[int]] = []
     right = float("-inf")
     for i in order:

@@ -108,7 +108,7 @@ def grid_from_cells(rects: Sequence[Box]) -> Grid | None:
         if covered & taken:
             return None
         taken |= covered
-        cells.append(GridCell(row=r0, col=c0, row_span=r1 - r0, col_span=c1 - c0, box=tuple(rect)))
+        cells.append(GridCell(row=r0, col=c0, row_span=r1 - r0, col_span=c1 - c0, box=rect))
     return make_grid(xs, ys, cells) if len(cells) >= 2 else None
 
 
