@@ -13,9 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# From the defining modules: the package's submodule ``extract`` can shadow its function.
-from postprocess.extract.extract import extract, extract_document
-from postprocess.extract.resolve import resolve_schema
+from postprocess.extract import extract, extract_document, resolve_schema
 from postprocess.tables import table_records, table_to_csv
 from schemas.errors import ErrorCode, OptionsError
 from schemas.results import DocumentResult

@@ -21,9 +21,9 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "extract": "postprocess.extract.extract",
-    "extract_document": "postprocess.extract.extract",
-    "extract_view": "postprocess.extract.extract",
+    "extract": "postprocess.extract.extractor",
+    "extract_document": "postprocess.extract.extractor",
+    "extract_view": "postprocess.extract.extractor",
     "build_view": "postprocess.extract.document",
     "BUILTIN_SCHEMAS": "postprocess.extract.resolve",
     "SchemaRef": "postprocess.extract.resolve",
