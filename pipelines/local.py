@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from docparse.sinks import ResumePlan
 from docparse.sources import SourceRef
@@ -20,7 +20,7 @@ from pipelines.engine_step import EngineStep, engine_workers
 from pipelines.records import DocDone, PageDone, PageItem, RenderTask
 from pipelines.steps import failed_document, plan_document, render_task
 from schemas.errors import DocparseError, ErrorCode, ErrorRecord
-from schemas.options import RunOptions
+from schemas.options import RenderOptions, RunOptions
 from schemas.results import PageResult, PageSource, Status
 
 _STOP = object()
@@ -35,7 +35,9 @@ def _internal(message: str) -> DocparseError:
 
 
 class LocalRunner:
-    def __init__(self, options: RunOptions, render_options, resume: ResumePlan) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self, options: RunOptions, render_options: RenderOptions, resume: ResumePlan
+    ) -> None:
         self.options = options
         self.render = render_options
         self.resume = resume
@@ -110,7 +112,12 @@ class LocalRunner:
             self.results.put(_WorkerDone())
 
     # --- driver ----------------------------------------------------------------------------
-    def run(self, refs: Iterable[SourceRef], assembler: DocumentAssembler, tick=None) -> None:  # type: ignore[no-untyped-def]
+    def run(
+        self,
+        refs: Iterable[SourceRef],
+        assembler: DocumentAssembler,
+        tick: Callable[[], None] | None = None,
+    ) -> None:
         step = EngineStep(self.options)
         threads = [
             threading.Thread(target=self._feed, args=(refs,), name="docparse-list", daemon=True)

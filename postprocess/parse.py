@@ -33,7 +33,7 @@ def safe_parser() -> lxml.html.HTMLParser:
     ``lxml.html`` classes): lxml.html's default look-up, which picks form-element subclasses by
     tag name, runs Python code for every element touched, and nothing here uses those classes.
     """
-    parser = lxml.html.HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lacks default_doctype
+    parser = lxml.html.HTMLParser(
         recover=True,
         no_network=True,
         remove_comments=True,

@@ -109,7 +109,7 @@ def _object(node: Mapping[str, Any], root: Mapping[str, Any], name: str) -> Mode
             kwargs["default"] = sub.get("default")
         fields[attr] = (annotation, Field(**kwargs))
     config = ConfigDict(populate_by_name=True)
-    return create_model(name, __config__=config, **fields)  # type: ignore[call-overload,no-any-return]
+    return create_model(name, __config__=config, **fields)
 
 
 def _annotation(node: Mapping[str, Any], root: Mapping[str, Any], name: str) -> tuple[Any, bool]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import typer
 from rich.markup import escape
@@ -13,6 +13,11 @@ from docparse.cli.common import ExitCode, console, err_console
 from docparse.cli.progress import RunProgress
 from docparse.cli.run_options import build_run_options
 from schemas.errors import DocparseError, EngineError, InputError, OutputError
+
+if TYPE_CHECKING:  # the pipeline loads only when a command runs
+    from pipelines.assemble import Extractor
+    from pipelines.summary import RunSummary
+    from schemas.options import RunOptions
 
 # Options shared with ``docparse extract`` (same names, same meaning).
 ENGINE = typer.Option(None, "--engine", help="openai (default), vllm or textlayer.")
@@ -42,7 +47,7 @@ CONFIG = typer.Option(None, "--config", exists=True, dir_okay=False, help="TOML 
 NO_FALLBACK = typer.Option(False, "--no-fallback", help="Never fall back to the PDF text layer.")
 
 
-def run_options_from_flags(**flags: object):  # type: ignore[no-untyped-def]
+def run_options_from_flags(**flags: object) -> RunOptions:
     """The flags above, mapped onto the options tree (None: keep config/default)."""
     endpoints = cast("list[str] | None", flags["endpoints"]) or None
     return build_run_options(
@@ -66,7 +71,7 @@ def run_options_from_flags(**flags: object):  # type: ignore[no-untyped-def]
     )
 
 
-def print_summary(summary) -> None:  # type: ignore[no-untyped-def]
+def print_summary(summary: RunSummary) -> None:
     table = Table("documents", "count", show_header=True)
     for status, count in summary.documents.items():
         table.add_row(status, str(count))
@@ -84,7 +89,9 @@ def print_summary(summary) -> None:  # type: ignore[no-untyped-def]
     console.print(f"outputs: {escape(summary.output)} (manifest.jsonl lists every document)")
 
 
-def run_and_report(inputs: list[str], output: str, options, extractor=None) -> None:  # type: ignore[no-untyped-def]
+def run_and_report(
+    inputs: list[str], output: str, options: RunOptions, extractor: Extractor | None = None
+) -> None:
     from pipelines.run import run_conversion
     from pipelines.summary import RunTally
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -11,8 +12,12 @@ from rich.table import Table
 from docparse.cli.common import ExitCode, console, err_console
 from docparse.storage import atomic_write_text
 
+if TYPE_CHECKING:  # the evaluation modules load only when the command runs
+    from docparse.evaluate.dataset import EvalDocument
+    from docparse.evaluate.html_report import ImageSource
 
-def _picture_source(truth: dict, pred: dict):  # type: ignore[no-untyped-def]
+
+def _picture_source(truth: dict[str, EvalDocument], pred: dict[str, EvalDocument]) -> ImageSource:
     """Render a document's page from its source file (if found) for the HTML report."""
     from docparse.evaluate.html_report import PagePicture
     from docparse.render import PageRenderFailure, render_file
@@ -75,12 +80,12 @@ def evaluate(
     ),
 ) -> None:
     """Score predictions against ground truth. Exit 4 when a metric regressed past the baseline."""
+    from docparse.evaluate.corpus_report import EvalReport
     from docparse.evaluate.dataset import load_documents
     from docparse.evaluate.facts import load_facts
     from docparse.evaluate.gate import check_regressions, load_baseline
     from docparse.evaluate.html_report import render_html
     from docparse.evaluate.run import evaluate_documents
-    from docparse.evaluate.corpus_report import EvalReport
 
     try:
         pred_docs, true_docs = load_documents(pred), load_documents(truth)

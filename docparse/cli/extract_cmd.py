@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -13,6 +13,11 @@ from rich.markup import escape
 from docparse.cli import convert_cmd as c
 from docparse.cli.common import ExitCode, console, err_console
 from schemas.errors import DocparseError, OptionsError
+
+if TYPE_CHECKING:  # the pipeline loads only when a command runs
+    from pipelines.extract_step import ExtractFn, Payload
+    from schemas.options import RunOptions
+    from schemas.results import DocumentResult
 
 SCHEMA_HELP = "invoice, form, tables, module:Class (a pydantic model) or a JSON Schema file."
 
@@ -29,11 +34,12 @@ def summary_line(source: str, payload: dict[str, Any]) -> str:
     data = payload.get("data", {})
     if "tables" in data:
         return f"{source}: {len(data['tables'])} tables"
-    return f"{source}: {len(data.get('pairs', []))} pairs, {len(data.get('checkboxes', []))} check boxes"
+    pairs, boxes = len(data.get("pairs", [])), len(data.get("checkboxes", []))
+    return f"{source}: {pairs} pairs, {boxes} check boxes"
 
 
-def _reporting(extract_fn):  # type: ignore[no-untyped-def]
-    def run(doc):  # type: ignore[no-untyped-def]
+def _reporting(extract_fn: ExtractFn) -> ExtractFn:
+    def run(doc: DocumentResult) -> Payload:
         payload = extract_fn(doc)
         console.print(escape(summary_line(doc.source, payload)))
         return payload
@@ -41,7 +47,7 @@ def _reporting(extract_fn):  # type: ignore[no-untyped-def]
     return run
 
 
-def _from_output(source_root: str, output: str, extract_fn, options) -> int:  # type: ignore[no-untyped-def]
+def _from_output(source_root: str, output: str, extract_fn: ExtractFn, options: RunOptions) -> int:
     from docparse.sinks import DOCUMENT_JSON, EXTRACTION_JSON
     from docparse.storage import join_key, open_storage
     from pipelines.worker_gc import tune_gc

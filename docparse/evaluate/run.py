@@ -83,9 +83,7 @@ def _page_eval(
     pred_blocks = page_blocks(pred_html, doc, page) if pred_html is not None else []
     text = text_page(pred_blocks, true_blocks)
     layout = layout_page(pred_blocks, true_blocks)
-    tables = match_tables(
-        tables_from_blocks(pred_blocks), tables_from_blocks(true_blocks)
-    )
+    tables = match_tables(tables_from_blocks(pred_blocks), tables_from_blocks(true_blocks))
     fact_results = run_facts([f for f in facts if f.page == page], {page: pred_blocks})
     metrics: dict[str, float | None] = {
         "text": text.score if text.length else None,
@@ -150,9 +148,7 @@ def _evaluate_all(
         return list(pool.map(_evaluate_document, tasks, chunksize=_CHUNK_DOCUMENTS))
 
 
-def _pair(
-    pred: dict[str, EvalDocument], truth: dict[str, EvalDocument]
-) -> dict[str, EvalDocument]:
+def _pair(pred: dict[str, EvalDocument], truth: dict[str, EvalDocument]) -> dict[str, EvalDocument]:
     """Predictions by truth key; two single-document folders pair whatever their names."""
     if len(pred) == 1 and len(truth) == 1:
         return {next(iter(truth)): next(iter(pred.values()))}
@@ -219,7 +215,12 @@ def evaluate_documents(
     return docs, pages, summary
 
 
-def _summary(docs, pages, fields_reports, extra) -> EvalSummary:  # type: ignore[no-untyped-def]
+def _summary(
+    docs: list[DocEval],
+    pages: list[PageEval],
+    fields_reports: list[FieldsDocReport],
+    extra: list[str],
+) -> EvalSummary:
     text = summarize_text([p.text for p in pages])
     layout = summarize_layout([p.layout for p in pages])
     tables = summarize_tables([p.tables for p in pages])
@@ -233,9 +234,7 @@ def _summary(docs, pages, fields_reports, extra) -> EvalSummary:  # type: ignore
         "layout_mean_iou": layout.overall.mean_iou,
         "teds": tables.teds,
         "teds_s": tables.teds_s,
-        "facts": facts.overall.passed / facts.overall.total
-        if facts.overall.total
-        else None,
+        "facts": facts.overall.passed / facts.overall.total if facts.overall.total else None,
         "fields_f1": fields.counts.f1 if fields else None,
         "fields_exact_docs": fields.exact_documents / fields.documents
         if fields and fields.documents

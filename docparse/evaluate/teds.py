@@ -72,7 +72,7 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
 
-class _TEDSConfig(Config):  # type: ignore[misc]
+class _TEDSConfig(Config):
     """PubTabNet's costs; insert/delete keep apted's default of 1 and ``children`` is read."""
 
     def rename(self, node1: _Node, node2: _Node) -> float:

@@ -31,7 +31,7 @@ def resolve_schema(ref: SchemaRef) -> SchemaSpec:
     if isinstance(ref, SchemaSpec):
         return ref
     if is_model_class(ref):
-        return _spec_of_model(ref, None)  # type: ignore[arg-type]
+        return _spec_of_model(ref, None)
     if isinstance(ref, Mapping):
         return _spec_of_json(json.dumps(ref, sort_keys=True))
     if isinstance(ref, str):
@@ -62,7 +62,7 @@ def import_model(ref: str) -> ModelClass:
         raise OptionsError(
             f"schema {ref!r} is not a pydantic model class", code=ErrorCode.SCHEMA_INVALID
         )
-    return target  # type: ignore[no-any-return]
+    return target
 
 
 @lru_cache(maxsize=64)

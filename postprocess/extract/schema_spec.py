@@ -36,7 +36,7 @@ def _hash_once(spec: Any) -> int:
         cached = spec.__dict__["_hash"] = hash(
             tuple(getattr(spec, f.name) for f in dataclass_fields(spec))
         )
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _state(spec: Any) -> dict[str, Any]:
