@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from postprocess.bboxes import Corners
-from schemas.geometry import BBox, Frame, PageTransform, bbox
+from schemas.geometry import BBox, Frame, PageTransform
 
 #: Decimal places kept for page-frame coordinates (1/100 pt or px).
 PAGE_DIGITS = 2
@@ -55,35 +54,18 @@ def to_page_box(box: BBox, transform: PageTransform) -> BBox:
 
 def page_mapper(transform: PageTransform) -> Callable[[BBox], BBox]:
     """:func:`to_page_box` for many boxes of one page (the transform read once)."""
-    to_page_corners = page_corner_mapper(transform)
+    to_page_fields = page_fields_mapper(transform)
 
     def to_page(box: BBox) -> BBox:
-        return bbox(*to_page_corners((box.x1, box.y1, box.x2, box.y2)))
-
-    return to_page
-
-
-def page_corner_mapper(transform: PageTransform) -> Callable[[Corners], Corners]:
-    """:func:`page_mapper` on corners: for callers that build the boxes themselves, many in
-    one validation."""
-    sx, sy = transform.sx, transform.sy
-    width, height = transform.page_width, transform.page_height
-
-    def to_page(corners: Corners) -> Corners:
-        x1, y1, x2, y2 = corners
-        return (
-            page_coordinate(x1 * sx, width),
-            page_coordinate(y1 * sy, height),
-            page_coordinate(x2 * sx, width),
-            page_coordinate(y2 * sy, height),
-        )
+        return BBox.model_validate(to_page_fields(box.x1, box.y1, box.x2, box.y2))
 
     return to_page
 
 
 def page_fields_mapper(transform: PageTransform) -> Callable[..., dict[str, float]]:
-    """:func:`page_corner_mapper` taking the corners as four arguments and giving the page box as
-    the fields :class:`~schemas.geometry.BBox` validates (no tuple in between)."""
+    """:func:`page_mapper` on the four corners of a model-frame box, giving the page box as the
+    fields :class:`~schemas.geometry.BBox` validates: for callers that build the boxes
+    themselves, many in one validation."""
     sx, sy = transform.sx, transform.sy
     width, height = transform.page_width, transform.page_height
 

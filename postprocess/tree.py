@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
@@ -37,9 +39,11 @@ def has_boxed_descendant(el: HtmlElement) -> bool:
     return any(d.get(BBOX_ATTR) is not None for d in el.iterdescendants(etree.Element))
 
 
-def any_boxed(root: HtmlElement) -> bool:
-    """True when ``root`` or some element inside it carries a ``data-bbox``."""
-    return any(el.get(BBOX_ATTR) is not None for el in root.iter(etree.Element))
+def any_boxed(nodes: Iterable[HtmlElement]) -> bool:
+    """True when some element among ``nodes`` (a tree's ``list(root.iter())``, comments and
+    processing instructions included) carries a ``data-bbox``. The box is read first: most
+    nodes are elements without one, and a comment's or PI's look-alike is ignored."""
+    return any(node.get(BBOX_ATTR) is not None and is_element(node) for node in nodes)
 
 
 def is_blank(el: HtmlElement) -> bool:

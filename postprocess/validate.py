@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from lxml.html import HtmlElement
 
-from postprocess.tree import BBOX_ATTR, any_boxed, is_element
+from postprocess.tree import any_boxed, is_element
 from schemas.errors import ErrorCode, ErrorRecord, Severity
 from schemas.options import PostprocessOptions
 from schemas.validation import Verdict
@@ -58,14 +58,10 @@ def prose_issue() -> ErrorRecord:
     )
 
 
-def plain_html_issue(
-    root: HtmlElement, nodes: Sequence[HtmlElement] | None = None
-) -> ErrorRecord | None:
-    """``PLAIN_HTML`` when the tree has content but not a single ``data-bbox``.
-
-    ``nodes``: ``list(root.iter())``, when the caller holds it (a list is cheaper to walk).
-    """
-    if any_boxed(root) if nodes is None else any(_boxed(el) for el in nodes):
+def plain_html_issue(root: HtmlElement, nodes: Sequence[HtmlElement]) -> ErrorRecord | None:
+    """``PLAIN_HTML`` when the tree has content but not a single ``data-bbox`` (``nodes``:
+    ``list(root.iter())``, which the caller holds: a list is cheaper to walk)."""
+    if any_boxed(nodes):
         return None
     has_text = any(piece.strip() for piece in root.itertext())
     has_elements = any(is_element(e) and e.tag not in _STRUCTURAL_TAGS for e in root.iter())
@@ -75,12 +71,6 @@ def plain_html_issue(
         code=ErrorCode.PLAIN_HTML,
         message="HTML without any data-bbox: ordinary HTML, not QwenVL HTML",
     )
-
-
-def _boxed(node: HtmlElement) -> bool:
-    """:func:`~postprocess.tree.has_box` of any node: the box read first (most nodes are elements
-    without one), a comment's or PI's look-alike ignored."""
-    return node.get(BBOX_ATTR) is not None and is_element(node)
 
 
 def coverage_issue(blocks: int, unboxed: int) -> ErrorRecord | None:

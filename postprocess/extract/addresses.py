@@ -17,18 +17,17 @@ from itertools import repeat
 
 _PHONE_WORDS = ("Tel", "Telefon", "Phone", "Fax", "Mobil", "Mobile", "Mob", "Handy", "T", "F")
 _PHONE_NUMBER = r"\b\.?\s*:?\s*\+?[\d(][\d\s()/+\-.]{4,}"
-_PHONE = r"\b(?:" + "|".join(_PHONE_WORDS) + ")" + _PHONE_NUMBER
-_WEB = r"(?:https?://|www\.)\S+"
+#: A phone word, not inside a word, and its number: ``\b(?:Tel|...|F)`` and the number, written
+#: as one alternative per word that begins with the word's first letter (``\b`` checked after it,
+#: ``(?<!\w.)``), the number repeated after each word, in the same order. The web addresses are
+#: two alternatives for the same reason: a pattern of alternatives that each begin with a literal
+#: lets the regex engine skip every position where none can begin.
+_PHONE = "|".join(word[0] + r"(?<!\w.)" + word[1:] + _PHONE_NUMBER for word in _PHONE_WORDS)
+_WEB = r"https?://\S+|www\.\S+"
 _CONTACT = re.compile(_PHONE + r"|\S+@\S+\.\w+|" + _WEB)
 #: :data:`_CONTACT` without its e-mail address, for text without an ``@``: the e-mail
-#: alternative, tried at every position (``\S+`` then back), is most of the scan's cost. Its
-#: alternatives each begin with a letter (``\b`` checked after it, ``(?<!\w.)``), the phone
-#: number repeated after each word, in the same order: a pattern of such alternatives lets the
-#: regex engine skip every position where none can begin.
-_CONTACT_NO_MAIL = re.compile(
-    "|".join(word[0] + r"(?<!\w.)" + word[1:] + _PHONE_NUMBER for word in _PHONE_WORDS)
-    + r"|https?://\S+|www\.\S+"
-)
+#: alternative, tried at every position (``\S+`` then back), is most of the scan's cost.
+_CONTACT_NO_MAIL = re.compile(_PHONE + "|" + _WEB)
 #: A line break, an inline separator with the spaces around it, or ``", "``. Written as the
 #: first character then the rest of its alternative (``\n|\s+[·|•]\s+|,\s+`` the same): a pattern
 #: that begins with a character class lets the regex engine skip every position not in it.

@@ -17,7 +17,8 @@ from functools import lru_cache
 from typing import NamedTuple
 from weakref import WeakSet
 
-_WORD = re.compile(r"[^\W_]+")
+#: A word as :func:`norm_key` keeps it (letters and digits).
+WORD = re.compile(r"[^\W_]+")
 
 
 @lru_cache(maxsize=4096)
@@ -35,8 +36,8 @@ def fold(text: str) -> str:
 def norm_key(text: str) -> str:
     """The comparable form of a label (see the module docstring)."""
     if text.isascii():  # folding is lower-casing: the joined words lower-cased at once
-        return " ".join(_WORD.findall(text)).lower()
-    return " ".join(word.lower() if word.isascii() else fold(word) for word in _WORD.findall(text))
+        return " ".join(WORD.findall(text)).lower()
+    return " ".join(word.lower() if word.isascii() else fold(word) for word in WORD.findall(text))
 
 
 #: Fuzzy matches remembered per index: emptied when full, so a long-running worker that meets
@@ -136,7 +137,7 @@ class AliasIndex:
 
     def prefix(self, text: str) -> AliasHit | None:
         """The longest alias that ``text`` begins with (whole words), and where the rest starts."""
-        first = _WORD.search(text)
+        first = WORD.search(text)
         if first is None:
             return None
         word = first.group(0)
@@ -144,7 +145,7 @@ class AliasIndex:
         if not keys:
             return None
         snippet = text[: first.start() + 2 * len(keys[0]) + 8]
-        joined = " ".join(_WORD.findall(snippet))
+        joined = " ".join(WORD.findall(snippet))
         if joined.isascii():  # folding is lower-casing: no need to fold word by word
             words = None
             norm = joined.lower()
@@ -164,7 +165,7 @@ class AliasIndex:
 def _nth_word_end(text: str, n: int) -> int:
     """Where the ``n``-th word of ``text`` ends (it has at least ``n``); what :func:`_end_of`
     gives for an ASCII text, whose words fold to words of the same length."""
-    for m in _WORD.finditer(text):
+    for m in WORD.finditer(text):
         n -= 1
         if not n:
             return m.end()
@@ -175,7 +176,7 @@ def _folded_words(text: str) -> list[tuple[int, str, str]]:
     """``(start, word, folded)`` of each word of ``text``, folded as :func:`norm_key` does."""
     return [
         (m.start(), word, word.lower() if word.isascii() else fold(word))
-        for m in _WORD.finditer(text)
+        for m in WORD.finditer(text)
         for word in (m.group(0),)
     ]
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from postprocess.extract.addresses import split_party
 from postprocess.extract.candidates import Candidate, Candidates, Source
 from postprocess.extract.document import DocView
-from postprocess.extract.labels import AliasIndex, norm_key
+from postprocess.extract.labels import WORD, AliasIndex, norm_key
 from postprocess.extract.party_blocks import PartyText, find_party_texts
 from postprocess.extract.patterns import find_tax_ids, find_tax_ids_in
 from postprocess.extract.schema_spec import FieldSpec, ObjectSpec
@@ -27,9 +27,8 @@ from schemas.blocks import Block
 from schemas.extraction import FieldRule
 
 ELSEWHERE_CONFIDENCE = 0.7
-#: The words :func:`.labels.norm_key` keeps, and a whitespace-separated token (one that begins
-#: after whitespace also when the scan starts inside the text).
-_WORD = re.compile(r"[^\W_]+")
+#: A whitespace-separated token (one that begins after whitespace also when the scan starts
+#: inside the text).
 _TOKEN = re.compile(r"(?<!\S)\S+")
 _READER = re.compile(r"(?i)\b(?:ihre|ihr|your|votre|vos|customer|kunden|client|acheteur)\b")
 _ROLE_NAMES = {
@@ -96,7 +95,7 @@ def _label_start(text: str, start: int, tax_keys: frozenset[str]) -> int:
     head = text[:start]
     # A label of n words is no text of more than n words (norm_key keeps every word, folding
     # never joins two): only the last few tokens of a long party text need normalising.
-    words = [m.start() for m in _WORD.finditer(head)]
+    words = [m.start() for m in WORD.finditer(head)]
     most = _most_words(tax_keys)
     first = words[-most - 1] + 1 if len(words) > most else 0
     for m in _TOKEN.finditer(head, first):

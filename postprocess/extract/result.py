@@ -117,16 +117,5 @@ def _source_lists(cands: list[Candidate]) -> dict[int, list[FieldSource]]:
     their row's). By ``id``, not by value: an ``id`` hashes faster than the tuple (two equal
     sources get equal models)."""
     distinct = {id(source): source for cand in cands for source in cand.sources}
-    dicts = [
-        {
-            "page": page,
-            "block_id": block_id,
-            "bbox": {"x1": box[0], "y1": box[1], "x2": box[2], "y2": box[3]}
-            if type(box) is tuple
-            else box,
-            "text": text,
-        }
-        for page, block_id, box, text in distinct.values()  # Source.as_dict, without a call
-    ]
-    models = field_sources_from_dicts(dicts)
+    models = field_sources_from_dicts([source.as_dict() for source in distinct.values()])
     return {key: [model] for key, model in zip(distinct, models, strict=True)}
