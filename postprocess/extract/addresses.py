@@ -96,8 +96,7 @@ def contact_free(text: str) -> str:
 
 def split_party(text: str) -> tuple[str | None, list[str]]:
     """``(name, address lines)`` of a party's text (see the module docstring)."""
-    chunks = [c.strip(" ,;") for c in _CHUNK.split(contact_free(text))]
-    chunks = [c for c in chunks if c]
+    chunks = _chunks(text)
     if not chunks:
         return None, []
     name, rest = _name(chunks[0], more=len(chunks) > 1)
@@ -105,6 +104,18 @@ def split_party(text: str) -> tuple[str | None, list[str]]:
     for piece in ([rest] if rest else []) + chunks[1:]:
         lines.extend(address_lines(piece))
     return name, lines
+
+
+def party_name(text: str) -> str | None:
+    """The name :func:`split_party` reads from ``text``, without cutting the address lines."""
+    chunks = _chunks(text)
+    return _name(chunks[0], more=len(chunks) > 1)[0] if chunks else None
+
+
+def _chunks(text: str) -> list[str]:
+    """The text's chunks without contact details (see the module docstring), none empty."""
+    chunks = [c.strip(" ,;") for c in _CHUNK.split(contact_free(text))]
+    return [c for c in chunks if c]
 
 
 def _name(chunk: str, *, more: bool) -> tuple[str | None, str]:

@@ -163,6 +163,8 @@ def _candidate(
 def _holding(blocks: tuple[Block, ...], parts: list[str]) -> list[Block]:
     """The blocks that print any of ``parts`` (each part may run over a line break); all the
     blocks when none can be placed."""
+    if len(blocks) == 1:  # (most parties) the block, whether or not a part is placed in it
+        return list(blocks)
     offsets: list[tuple[int, int, Block]] = []
     start = 0
     for block in blocks:

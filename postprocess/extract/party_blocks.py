@@ -23,16 +23,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from postprocess.extract.addresses import has_postal_part, split_party
+from postprocess.extract.addresses import has_postal_part, party_name
 from postprocess.extract.boxes import line_height
 from postprocess.extract.document import DocView
-from postprocess.extract.labels import AliasHit, AliasIndex
+from postprocess.extract.labels import WORD, AliasHit, AliasIndex, fold
 from postprocess.extract.party_units import (
     MAX_UNIT_WORDS,
+    PageFacts,
     Unit,
-    build_units,
     count_words,
+    page_facts,
+    stack_units,
     unit_below,
 )
 from postprocess.extract.patterns import has_tax_id
@@ -87,7 +90,7 @@ class _Search:
         return self.view.prefix(self.index, block.text)
 
     def free(self, unit: Unit) -> bool:
-        return not (unit.ids & self.used)
+        return self.used.isdisjoint(unit.ids)
 
     def take(self, role: str, unit: Unit, text: str, rule: FieldRule, confidence: float,
              label: str | None = None) -> None:  # fmt: skip
@@ -98,31 +101,93 @@ class _Search:
 def find_party_texts(
     view: DocView, objects: tuple[ObjectSpec, ...], index: AliasIndex
 ) -> dict[str, PartyText]:
-    """The text of each party role that could be placed (see the module docstring)."""
-    roles = {o.path: o.role or o.path for o in objects}
-    party_targets = frozenset(roles) | {f.path for o in objects for f in o.fields}
+    """The text of each party role that could be placed (see the module docstring).
+
+    A page's units are built whole only where a label or a sender line may point at any of
+    them; on the first page otherwise only those the position rule can take (above its
+    middle and first table), elsewhere none."""
+    roles, party_targets = _party_paths(objects)
     blocks = view.text_blocks()
     line = line_height([b for _, b in blocks])
-    senders = {b.id for _, b in blocks if " · " in b.text and _is_sender_line(b, line)}
     search = _Search(view, index, roles, party_targets, [], {}, set())
+    senders: set[str] = set()
+    wanted: set[int] = set()  # the pages whose units are built whole
+    for number, block in blocks:
+        if " · " in block.text and _is_sender_line(block, line):
+            senders.add(block.id)
+            wanted.add(number)
+    pages = [(number, page_facts(page_blocks)) for number, page_blocks in view.pages]
+    labelled: set[str] = set()  # the blocks that begin with a party's label
+    prefix = view.prefix
+    words = _label_words(index, objects)
+    for number, read in pages:
+        for fact in read.facts:
+            text = fact[5]
+            if (
+                _first_word(text) in words
+                and (hit := prefix(index, text)) is not None
+                and hit.target in roles
+            ):
+                labelled.add(fact[4])
+                wanted.add(number)
+    first_page = min((number for number, read in pages if read.facts), default=None)
+    top = _position_top(view, first_page, [read for number, read in pages if number == first_page])
+    until = None if first_page in wanted else top  # the units the position rule can take
 
     def alone(block: Block) -> bool:
         return block.id in senders or _field_line(search, block)
 
     def opens(block: Block) -> bool:
-        return _party_label(search, block)
+        return block.id in labelled and _party_label(search, block)
 
-    for number, page_blocks in view.pages:
-        search.units.extend(build_units(number, page_blocks, line, alone, opens))
-    _by_label(search)
+    for number, read in pages:
+        if number in wanted:
+            search.units.extend(stack_units(number, read.facts, line, alone, opens))
+        elif number == first_page:
+            search.units.extend(stack_units(number, read.facts, line, alone, opens, until))
+    if labelled:
+        _by_label(search, labelled)
     _sender_line(search, senders)
-    _by_position(search)
+    _by_position(search, first_page, top)
     return search.found
 
 
-def _by_label(search: _Search) -> None:
+@lru_cache(maxsize=64)
+def _party_paths(objects: tuple[ObjectSpec, ...]) -> tuple[dict[str, str], frozenset[str]]:
+    """The role of each party object by its path, and the alias targets that belong to a party
+    (its labels, its sub-fields): read once per schema."""
+    roles = {o.path: o.role or o.path for o in objects}
+    return roles, frozenset(roles) | {f.path for o in objects for f in o.fields}
+
+
+@lru_cache(maxsize=64)
+def _label_words(index: AliasIndex, objects: tuple[ObjectSpec, ...]) -> frozenset[str]:
+    """The first words (:func:`_first_word`) of the index's aliases that some party alias
+    begins with: a text beginning with another word begins with no party's label (read once
+    per schema; most blocks are then not looked up whole)."""
+    roles = _party_paths(objects)[0]
+    return frozenset(
+        word
+        for word, keys in index.by_first_word.items()
+        if any(index.by_key[key] in roles for key in keys)
+    )
+
+
+def _first_word(text: str) -> str | None:
+    """The text's first word folded as :meth:`AliasIndex.prefix` folds it to find the aliases
+    the text may begin with."""
+    first = WORD.search(text)
+    if first is None:
+        return None
+    word = first.group(0)
+    return word.lower() if word.isascii() else fold(word)
+
+
+def _by_label(search: _Search, labelled: set[str]) -> None:
     for unit in search.units:
         head = unit.head
+        if head.id not in labelled:
+            continue
         hit = search.prefix(head)
         if hit is None or hit.target not in search.roles:
             continue
@@ -141,6 +206,8 @@ def _by_label(search: _Search) -> None:
 
 
 def _sender_line(search: _Search, senders: set[str]) -> None:
+    if not senders:
+        return
     for unit in search.units:
         if unit.head.id not in senders or not search.free(unit):
             continue
@@ -154,31 +221,29 @@ def _sender_line(search: _Search, senders: set[str]) -> None:
         return
 
 
-def _by_position(search: _Search) -> None:
-    if not search.units:
+def _by_position(search: _Search, first_page: int | None, top: float | None) -> None:
+    """The first page's unlabelled address units above ``top``, top to bottom: the seller's,
+    then the buyer's (``first_page``: the first page with a unit)."""
+    free_roles = [r for r in ("seller", "buyer") if r not in search.found]
+    if first_page is None or not free_roles:
         return
-    first_page = min(u.page for u in search.units)
-    top = _table_top(search.view, first_page)
-    half = _middle(search.view, first_page)
-    if half is not None:  # letterheads and address windows sit in the upper half of a page
-        top = half if top is None else min(top, half)
+    view, used = search.view, search.used
     candidates: list[tuple[float, int, Unit]] = []
     for unit in search.units:
         box = unit.box
         if (
             unit.page == first_page
-            and box is not None
-            and search.free(unit)
-            and (top is None or box.y2 <= top)
-            and _first_piece(search.view, unit.head).key_start is None
-            and _address_like(unit.text)
+            and used.isdisjoint(unit.ids)  # search.free, without the call
+            and (top is None or box[3] <= top)
+            and _first_piece(view, unit.head).key_start is None
         ):
-            candidates.append((box.y1, unit.head.index, unit))
+            candidates.append((box[1], unit.head.index, unit))
+    if any(c[0] != c[0] for c in candidates):  # a NaN top: no order, sort the address units
+        candidates = [c for c in candidates if _address_like(c[2].text)]
     candidates.sort(key=lambda c: (c[0], c[1]))
-    free_roles = [r for r in ("seller", "buyer") if r not in search.found]
-    for role, (_, _, unit), confidence in zip(
-        free_roles, candidates, POSITION_CONFIDENCE, strict=False
-    ):
+    # Top down, the address test only until both roles are placed (the test is the dear part).
+    placed = (unit for _, _, unit in candidates if _address_like(unit.text))
+    for role, unit, confidence in zip(free_roles, placed, POSITION_CONFIDENCE, strict=False):
         search.take(role, unit, unit.text, FieldRule.POSITION, confidence)
 
 
@@ -232,9 +297,23 @@ def _first_piece(view: DocView, block: Block) -> Piece:
 
 def _address_like(text: str) -> bool:
     n_words = count_words(text, MAX_ADDRESS_WORDS)
-    return (
-        3 <= n_words <= MAX_ADDRESS_WORDS and has_postal_part(text) and bool(split_party(text)[0])
-    )
+    return 3 <= n_words <= MAX_ADDRESS_WORDS and has_postal_part(text) and bool(party_name(text))
+
+
+def _position_top(view: DocView, page: int | None, read: list[PageFacts]) -> float | None:
+    """How far down the page the position rule looks: to its first table and its middle
+    (``None``: the whole page); ``read``: the page's facts."""
+    if page is None:
+        return None
+    top = _table_top(view, page)
+    if len(read) == 1:  # (a page number given twice: its blocks read together, below)
+        y1, y2 = read[0].content_top, read[0].content_bottom
+        half = None if y1 is None or y2 is None else y1 + (y2 - y1) / 2
+    else:
+        half = _middle(view, page)
+    if half is not None:  # letterheads and address windows sit in the upper half of a page
+        top = half if top is None else min(top, half)
+    return top
 
 
 def _middle(view: DocView, page: int) -> float | None:
