@@ -21,12 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 
 from postprocess.extract.boxes import line_height
-from postprocess.extract.form_layout import box_pairs, spatial_pairs, table_pairs
-from postprocess.extract.form_text import text_pairs
+from postprocess.extract.form_layout import page_box_pairs, page_spatial_pairs, table_pairs
+from postprocess.extract.form_text import TextBlock, page_text_pairs, text_blocks
 from postprocess.extract.segments import Piece
 from postprocess.tables import tables_from_blocks
 from schemas.blocks import Block
-from schemas.forms import FormResult
+from schemas.forms import Checkbox, FormResult, KeyValue
 from schemas.tables import Table
 
 __all__ = ["extract_form", "extract_form_pages"]
@@ -50,22 +50,37 @@ def extract_form(
     only those that may hold pairs (``form_layout.holds_pairs``); by default those of ``tables``.
     """
     page_blocks = list(blocks)
-    found = text_pairs(page_blocks, page_number, known_key, cut)
     page_tables = (
         tables if tables is not None else tables_from_blocks(page_blocks, page_number=page_number)
     )
     if table_blocks is None:
         table_blocks = [t.sources[0].block_id for t in page_tables if t.sources]
+    records = text_blocks(page_blocks, known_key, cut)
+    pairs, checkboxes = page_form(page_blocks, page_number, page_tables, table_blocks, records)
+    return FormResult(pairs=pairs, checkboxes=checkboxes)
+
+
+def page_form(
+    blocks: list[Block],
+    page: int,
+    tables: list[Table],
+    table_blocks: Collection[str | None],
+    records: list[TextBlock],
+) -> tuple[list[KeyValue], list[Checkbox]]:
+    """:func:`extract_form`'s pairs and check boxes, for a caller that has the page's tables,
+    their block ids and its :func:`~postprocess.extract.form_text.text_blocks` (no result
+    model built around them)."""
+    found = page_text_pairs(records, page)
     used = {*found.used, *(block_id for block_id in table_blocks if block_id is not None)}
-    line = line_height(page_blocks)
+    line = line_height(blocks)
     pairs = [
         *found.pairs,
-        *table_pairs(page_tables, page_number),
-        *box_pairs(page_blocks, page_number, used, line),
-        *spatial_pairs(page_blocks, page_number, used, line),
+        *table_pairs(tables, page),
+        *page_box_pairs(records, page, used, line),
+        *page_spatial_pairs(records, page, used, line),
     ]
     pairs += [p for p in found.empty if p.key_block_id not in used]  # labels left without value
-    return FormResult(pairs=pairs, checkboxes=found.checkboxes)
+    return pairs, found.checkboxes
 
 
 def extract_form_pages(pages: Sequence[Sequence[Block]]) -> FormResult:

@@ -131,28 +131,10 @@ class DocumentExtraction(BaseModel):
     )
 
 
-_FIELDS = TypeAdapter(dict[str, ExtractedField])
 _SOURCES = TypeAdapter(list[FieldSource])
-_ERRORS = TypeAdapter(list[ErrorRecord])
-_CHECKS = TypeAdapter(list[CheckResult])
-
-
-def fields_from_dicts(fields: dict[str, Any]) -> dict[str, ExtractedField]:
-    """Validate many extracted fields in one call (much faster than one model at a time); their
-    ``sources`` may be :class:`FieldSource` models already (taken as they are, not copied)."""
-    return _FIELDS.validate_python(fields)
 
 
 def field_sources_from_dicts(sources: list[dict[str, Any]]) -> list[FieldSource]:
-    """Validate many field sources in one call."""
+    """Validate many field sources in one call (much faster than one model at a time; the rest
+    of a result is validated with it, :meth:`ExtractionResult.model_validate` of plain data)."""
     return _SOURCES.validate_python(sources)
-
-
-def error_records_from_dicts(records: list[dict[str, Any]]) -> list[ErrorRecord]:
-    """Validate many error records in one call."""
-    return _ERRORS.validate_python(records)
-
-
-def check_results_from_dicts(checks: list[dict[str, Any]]) -> list[CheckResult]:
-    """Validate many check results in one call."""
-    return _CHECKS.validate_python(checks)

@@ -53,8 +53,11 @@ def validate_model(
     model: ModelClass, data: Any
 ) -> tuple[dict[str, Any] | None, list[FieldProblem]]:
     """``(python-mode dump by alias, [])`` when ``data`` validates, else ``(None, problems)``."""
+    # the model's own validator and serializer, called straight: what model_validate and
+    # model_dump(by_alias=True) call, without their Python-level argument handling
     try:
-        return model.model_validate(data).model_dump(by_alias=True), []
+        validated = model.__pydantic_validator__.validate_python(data)
+        return model.__pydantic_serializer__.to_python(validated, by_alias=True), []
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_context=False, include_input=False)
         return None, [FieldProblem(tuple(e["loc"]), e["type"], e["msg"]) for e in errors]

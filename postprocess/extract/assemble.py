@@ -9,42 +9,58 @@ good value. ``data`` is JSON-ready either way (ISO dates, amounts as numbers).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from postprocess.extract.schema_spec import SchemaSpec
-from schemas.errors import ErrorCode, ErrorRecord, Severity
-from schemas.extraction import error_records_from_dicts
+from schemas.errors import ErrorCode, Severity
 from schemas.invoice import decimal_to_number
 from schemas.user_schemas import ModelClass, validate_model
 
 
 def nest(
-    spec: SchemaSpec, values: dict[str, Any], items: dict[str, list[dict[str, Any]]]
-) -> dict[str, Any]:
-    """Nested data from values by dotted path and item lists by table path."""
+    spec: SchemaSpec,
+    values: Mapping[str, Any],
+    ready: Mapping[str, Any],
+    tables: Sequence[tuple[list[dict[str, Any]], list[dict[str, Any]]]],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(data, its JSON-ready twin)``, built in one pass with the same shape: ``values`` by
+    dotted path (absent: None) placed into nested dicts, the twin getting each one's JSON-ready
+    value from ``ready`` (by the same path); a party object None when none of its values is
+    found; ``tables``: ``(rows, JSON-ready rows)`` of each of ``spec.tables``, placed as they are.
+
+    The twin is what :func:`validate` returns when validation fails: ``jsonable(data)`` without
+    a second walk over every value (one JSON-ready value per candidate is made anyway, for its
+    :class:`~schemas.extraction.ExtractedField`)."""
     data: dict[str, Any] = {}
+    twin: dict[str, Any] = {}
     for fspec in spec.fields:
-        _put(data, fspec.path, values.get(fspec.path))
+        path = fspec.path
+        _put(data, path, values.get(path))
+        _put(twin, path, ready.get(path))
     for obj in spec.objects:
         sub = {f.path.split(".")[-1]: values.get(f.path) for f in obj.fields}
-        _put(data, obj.path, sub if any(v is not None for v in sub.values()) else None)
-    for table in spec.tables:
-        columns = [(c.path, c.name) for c in table.columns]  # read once, not once per row
-        rows = [
-            {path: row.get(name) for path, name in columns} for row in items.get(table.path, [])
-        ]
+        found = any(v is not None for v in sub.values())
+        _put(data, obj.path, sub if found else None)
+        ready_sub = {f.path.split(".")[-1]: ready.get(f.path) for f in obj.fields}
+        _put(twin, obj.path, ready_sub if found else None)
+    for table, (rows, ready_rows) in zip(spec.tables, tables, strict=True):
         _put(data, table.path, rows)
-    return data
+        _put(twin, table.path, ready_rows)
+    return data, twin
 
 
 def validate(
-    model: ModelClass, data: dict[str, Any], reported: set[str]
-) -> tuple[dict[str, Any], bool, list[ErrorRecord]]:
-    """``(JSON-ready data, valid, errors)``; ``reported`` paths already have a FIELD_MISSING."""
-    errors: list[ErrorRecord] = []
+    model: ModelClass, data: dict[str, Any], reported: set[str], ready: dict[str, Any]
+) -> tuple[dict[str, Any], bool, list[dict[str, Any]]]:
+    """``(JSON-ready data, valid, errors)``, the errors as plain :class:`ErrorRecord` data;
+    ``reported`` paths already have a FIELD_MISSING. ``ready`` is ``data``'s JSON-ready twin
+    (:func:`nest`): what is returned, the dropped values dropped there too, when ``data`` does
+    not validate."""
+    errors: list[dict[str, Any]] = []
     for _ in range(3):
         dumped, problems = validate_model(model, data)
         if dumped is not None:
@@ -55,17 +71,19 @@ def validate(
             missing = problem.kind == "missing"
             if path not in reported:  # a dropped value's field is reported once
                 errors.append(
-                    ErrorRecord(
-                        code=ErrorCode.FIELD_MISSING if missing else ErrorCode.FIELD_INVALID,
-                        message=f"{path}: {problem.message}",
-                        path=f"$.{path}",
-                    )
+                    {
+                        "code": ErrorCode.FIELD_MISSING if missing else ErrorCode.FIELD_INVALID,
+                        "message": f"{path}: {problem.message}",
+                        "path": f"$.{path}",
+                    }
                 )
                 reported.add(path)
-            dropped |= not missing and _drop(data, problem.loc)
+            if not missing and _drop(data, problem.loc):
+                _drop(ready, problem.loc)  # the same place: the twin has data's shape
+                dropped = True
         if not dropped:
             break
-    return jsonable(data), False, errors
+    return ready, False, errors
 
 
 def jsonable(value: Any) -> Any:
@@ -110,22 +128,20 @@ _AS_IS = frozenset({str, int, float, bool})
 JSON_AS_IS = _AS_IS
 
 
-def missing_errors(missing: list[tuple[str, bool]]) -> list[ErrorRecord]:
-    """A FIELD_MISSING record per ``(path, required)``: an error for a required field, a note for
-    an optional one; validated in one call."""
+def missing_records(missing: list[tuple[str, bool]]) -> list[dict[str, Any]]:
+    """A FIELD_MISSING record per ``(path, required)`` as plain :class:`ErrorRecord` data: an
+    error for a required field, a note for an optional one."""
     code, error, info = ErrorCode.FIELD_MISSING, Severity.ERROR, Severity.INFO  # looked up once
-    return error_records_from_dicts(
-        [
-            {
-                "code": code,
-                "severity": error if required else info,
-                "message": f"{path}: {'required field' if required else 'field'} not found in "
-                "the document",
-                "path": f"$.{path}",
-            }
-            for path, required in missing
-        ]
-    )
+    return [
+        {
+            "code": code,
+            "severity": error if required else info,
+            "message": f"{path}: {'required field' if required else 'field'} not found in "
+            "the document",
+            "path": f"$.{path}",
+        }
+        for path, required in missing
+    ]
 
 
 def _put(data: dict[str, Any], path: str, value: Any) -> None:

@@ -15,34 +15,40 @@ for items that have an amount.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
+from postprocess.extract.candidates import Candidate
 from postprocess.extract.schema_spec import FieldSpec, SchemaSpec
-from schemas.extraction import CheckResult, ExtractOptions, check_results_from_dicts
+from schemas.extraction import ExtractOptions
 
 _CENT = Decimal("0.01")
 
 
-def run_checks(
-    values: dict[str, Any], items: list[dict[str, Any]], spec: SchemaSpec, options: ExtractOptions
-) -> list[CheckResult]:
-    """The checks above on top-level ``values`` (by path) and ``items`` (by column name)."""
-    top = {_role(f): f.path for f in spec.fields}
+def check_dicts(
+    chosen: Mapping[str, Candidate],
+    items: list[dict[str, Any]],
+    spec: SchemaSpec,
+    options: ExtractOptions,
+) -> list[dict[str, Any]]:
+    """The checks above as plain :class:`~schemas.extraction.CheckResult` data (validated with
+    the result), on the ``chosen`` candidates (by path) and the first table's ``items`` (values
+    by column path, as nested in the data)."""
+    top, cols, keys = _roles(spec)
     table = spec.tables[0] if spec.tables else None
-    cols = {_role(f): f.name for f in table.columns} if table else {}
     prefix = table.path if table else ""
     checks: list[dict[str, Any]] = []  # validated together at the end (one call, not one a check)
     amounts: list[Decimal | None] = []
     for i, item in enumerate(items):
-        amount = _dec(item.get(cols.get("amount", "")))
+        amount = _dec(item.get(keys.get("amount", "")))
         amounts.append(amount)
         if amount is None:
             continue
         qty, price = (
-            _dec(item.get(cols.get("quantity", ""))),
-            _dec(item.get(cols.get("unit_price", ""))),
+            _dec(item.get(keys.get("quantity", ""))),
+            _dec(item.get(keys.get("unit_price", ""))),
         )
         expected = _round(qty * price) if qty is not None and price is not None else None
         checks.append(
@@ -55,7 +61,8 @@ def run_checks(
             )
         )
     subtotal, tax, total = (
-        _dec(values.get(top.get(k, ""))) for k in ("subtotal", "tax_amount", "total")
+        _dec(cand.value) if (cand := chosen.get(top.get(k, ""))) is not None else None
+        for k in ("subtotal", "tax_amount", "total")
     )
     present = [a for a in amounts if a is not None]
     lines_sum = sum(present, Decimal(0)) if present and len(present) == len(amounts) else None
@@ -73,7 +80,7 @@ def run_checks(
         checks.append(
             _check(
                 "tax_amount = Σ per rate round(base × rate)",
-                _tax(items, cols),
+                _tax(items, keys),
                 tax,
                 options.total_tolerance,
                 [top["tax_amount"], f"{prefix}[].tax_rate"],
@@ -100,13 +107,22 @@ def run_checks(
                 [top.get("total", ""), top.get("subtotal", ""), top.get("tax_amount", "")],
             )
         )
-    return check_results_from_dicts(checks)
+    return checks
 
 
-def _tax(items: list[dict[str, Any]], cols: dict[str, str]) -> Decimal | None:
+@lru_cache(maxsize=64)
+def _roles(spec: SchemaSpec) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """``(top-level path, first table's column name, its column path)`` by role, made once per
+    schema."""
+    top = {_role(f): f.path for f in spec.fields}
+    columns = spec.tables[0].columns if spec.tables else ()
+    return top, {_role(f): f.name for f in columns}, {_role(f): f.path for f in columns}
+
+
+def _tax(items: list[dict[str, Any]], keys: dict[str, str]) -> Decimal | None:
     bases: dict[Decimal, Decimal] = defaultdict(Decimal)
     for item in items:
-        rate, amount = _dec(item.get(cols["tax_rate"])), _dec(item.get(cols.get("amount", "")))
+        rate, amount = _dec(item.get(keys["tax_rate"])), _dec(item.get(keys.get("amount", "")))
         if rate is None or amount is None:
             return None
         bases[rate] += amount

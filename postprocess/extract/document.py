@@ -11,12 +11,18 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from postprocess.extract.form_layout import holds_pairs
-from postprocess.extract.form_text import HEADING_KINDS, TEXT_KINDS, block_pieces
+from postprocess.extract.form_text import (
+    HEADING_KINDS,
+    TEXT_KINDS,
+    TextBlock,
+    block_pieces,
+    text_blocks,
+)
 from postprocess.extract.labels import AliasHit, AliasIndex
-from postprocess.extract.segments import Piece
+from postprocess.extract.segments import Piece, new_tuple
 from postprocess.extract.table_join import join_drafts
 from postprocess.extract.table_model import TableDraft
-from postprocess.forms import extract_form
+from postprocess.forms import page_form
 from postprocess.tables import drafts_from_blocks, expand_grid
 from schemas.blocks import Block
 from schemas.forms import Checkbox, KeyValue
@@ -51,18 +57,24 @@ class DocView:
     blocks: dict[str, tuple[int, Block]] = field(default_factory=dict)
     cut: dict[str, list[Piece]] = field(default_factory=dict)  # block id -> its text pieces
     _grids: dict[int, tuple[Table, list[list[str]]]] = field(default_factory=dict, repr=False)
-    _prefixes: dict[tuple[int, str], AliasHit | None] = field(default_factory=dict, repr=False)
+    # DocView.prefix's hits: by index id, then by text; the index looked up last and its texts
+    _prefixes: dict[int, dict[str, AliasHit | None]] = field(default_factory=dict, repr=False)
+    _prefix_index: AliasIndex | None = field(default=None, repr=False)
+    _prefix_texts: dict[str, AliasHit | None] = field(default_factory=dict, repr=False)
     _text_blocks: list[tuple[int, Block]] | None = field(default=None, repr=False)
 
     def prefix(self, index: AliasIndex, text: str) -> AliasHit | None:
         """``index.prefix(text)``, looked up once per text of this document (the party rules
         and the label rules read the same blocks)."""
-        key = (id(index), text)
-        try:  # one dict look-up for a text seen before
-            return self._prefixes[key]
-        except KeyError:
-            hit = self._prefixes[key] = index.prefix(text)
-            return hit
+        if index is not self._prefix_index:  # (the rules use one index: this runs once)
+            self._prefix_index = index
+            self._prefix_texts = self._prefixes.setdefault(id(index), {})
+        texts = self._prefix_texts
+        # a test before the read rather than a KeyError caught: half the texts are new
+        if text in texts:
+            return texts[text]
+        hit = texts[text] = index.prefix(text)
+        return hit
 
     def grid(self, table: Table) -> list[list[str]]:
         """The table's expanded grid, computed once per table."""
@@ -72,7 +84,8 @@ class DocView:
         return cached[1]
 
     def text_blocks(self) -> list[tuple[int, Block]]:
-        """Text blocks of every page in reading order (listed once: several rules read them)."""
+        """Text blocks of every page in reading order (listed once: several rules read them;
+        :func:`build_view` lists them as it reads the blocks)."""
         if self._text_blocks is None:
             self._text_blocks = [
                 (n, b)
@@ -95,6 +108,7 @@ def build_view(
 ) -> DocView:
     """Read every page's tables, form pairs and text pieces once."""
     view = DocView(pages=page_list(document))
+    text_list = view._text_blocks = []  # DocView.text_blocks, listed along
     drafts: list[TableDraft] = []
     built: dict[TableDraft, Table] = {}  # the tables the page's form rules read
     for number, blocks in view.pages:
@@ -102,35 +116,48 @@ def build_view(
         drafts.extend(page_drafts)
         page_built = {d: d.table() for d in page_drafts if holds_pairs(d)}
         built.update(page_built)
-        cut = {
-            b.id: block_pieces(text, known_key)
-            for b in blocks
-            if b.kind in LABEL_KINDS and (text := b.text)
-        }
-        view.cut.update(cut)
-        form = extract_form(
-            blocks,
-            page_number=number,
-            tables=list(page_built.values()),
-            known_key=known_key,
-            cut=cut,
-            table_blocks=[d.sources[0].block_id for d in page_drafts],
-        )
-        view.pairs.extend(form.pairs)
-        view.checkboxes.extend(form.checkboxes)
-        # (model fields read once into locals: a pydantic attribute read is dear)
-        for block in blocks:
+        # one walk over the page's blocks: the id table, the text pieces, the view's pieces, its
+        # text blocks and the blocks the form rules read
+        cut: dict[str, list[Piece]] = {}
+        records: list[TextBlock] = []
+        view_blocks, view_pieces = view.blocks, view.pieces
+        known_ids, first_piece = len(view_blocks), len(view_pieces)
+        for block in blocks:  # (model fields read once into locals: an attribute read is dear)
             block_id = block.id
-            view.blocks[block_id] = (number, block)
-            block_cut = cut.get(block_id)
-            if not block_cut:
+            view_blocks[block_id] = (number, block)
+            kind = block.kind
+            if kind not in LABEL_KINDS:
                 continue
             text = block.text
+            block_cut = block_pieces(text, known_key) if text else []
+            if kind in HEADING_KINDS:
+                records.append((block, block_id, text, None, None))
+            else:
+                records.append((block, block_id, text, block.bbox_page, block_cut))
+                if text:
+                    text_list.append((number, block))
+            if not text:
+                continue
+            cut[block_id] = block_cut
             for key_start, _, value_start, value_end in block_cut:
                 lo, hi = _strip(text, value_start if key_start is None else key_start, value_end)
                 if hi > lo:
-                    piece = TextPiece(number, block, lo, hi, key_start is not None, text[lo:hi])
-                    view.pieces.append(piece)
+                    fields = (number, block, lo, hi, key_start is not None, text[lo:hi])
+                    view_pieces.append(new_tuple(TextPiece, fields))
+        if len(view_blocks) - known_ids != len(blocks):  # an id seen before (hand-made input)
+            records = text_blocks(blocks, known_key, cut)
+            del view_pieces[first_piece:]
+            _pieces_by_id(view_pieces, number, blocks, cut)
+        view.cut.update(cut)
+        pairs, checkboxes = page_form(
+            blocks,
+            number,
+            list(page_built.values()),
+            [d.sources[0].block_id for d in page_drafts],
+            records,
+        )
+        view.pairs += pairs
+        view.checkboxes += checkboxes
     # Tables are joined as drafts: a table continued on the next page is validated once, joined.
     joined = join_drafts(drafts) if join else drafts
     for draft in joined:
@@ -141,9 +168,30 @@ def build_view(
     return view
 
 
+def _pieces_by_id(
+    out: list[TextPiece], number: int, blocks: list[Block], cut: dict[str, list[Piece]]
+) -> None:
+    """The page's text pieces, every block reading the pieces of its id in ``cut`` (the last
+    block of an id that several blocks share): what the walk in :func:`build_view` gives
+    when the page's ids are unique."""
+    for block in blocks:
+        block_cut = cut.get(block.id)
+        if not block_cut:
+            continue
+        text = block.text
+        for key_start, _, value_start, value_end in block_cut:
+            lo, hi = _strip(text, value_start if key_start is None else key_start, value_end)
+            if hi > lo:
+                fields = (number, block, lo, hi, key_start is not None, text[lo:hi])
+                out.append(new_tuple(TextPiece, fields))
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    """``text[start:end]``'s offsets without its outer white space (``str.strip``'s)."""
+    if start >= end:
+        return start, end
+    part = text[start:end]
+    # the strips in C rather than a Python loop over the characters
+    left = part.lstrip()
+    start += len(part) - len(left)
+    return start, start + len(left.rstrip())

@@ -18,10 +18,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from typing import Any
 
-from postprocess.extract.boxes import BoxFields, horizontal_overlap, line_height, vertical_overlap
-from postprocess.extract.form_text import TEXT_KINDS
+from postprocess.extract.boxes import BoxFields, line_height
+from postprocess.extract.form_text import TEXT_KINDS, TextBlock
 from postprocess.extract.labels import norm_key
 from postprocess.extract.table_headers import is_numeric
 from postprocess.extract.table_model import TableDraft
@@ -78,19 +78,33 @@ def box_pairs(
 ) -> list[KeyValue]:
     """Label-above-box blocks (see the module docstring); ``line``: the page's typical line
     height, when the caller has it."""
-    pairs: list[dict[str, Any]] = []  # field dicts, validated together (cheaper per model)
     line = line_height(blocks) if line is None else line
-    for block in blocks:
-        box = block.bbox_page
+    return page_box_pairs(layout_blocks(blocks), page, used, line)
+
+
+def layout_blocks(blocks: list[Block]) -> list[TextBlock]:
+    """The page's text blocks as the layout rules read them (no pieces: they read none)."""
+    return [(b, b.id, b.text, b.bbox_page, []) for b in blocks if b.kind in TEXT_KINDS]
+
+
+def page_box_pairs(
+    records: list[TextBlock], page: int, used: set[str], line: float
+) -> list[KeyValue]:
+    """:func:`box_pairs` of the page's text blocks (``form_text.text_blocks``; headings, whose
+    ``pieces`` are None, skipped)."""
+    pairs: list[dict[str, Any]] = []  # field dicts, validated together (cheaper per model)
+    tall = BOX_LINES * line
+    for _, block_id, text, box, block_cut in records:
         if (
-            block.id in used
-            or block.kind not in TEXT_KINDS
+            block_cut is None  # a heading
+            or block_id in used
+            or ":" in text  # tested before the height: a box's attribute read is dear
             or box is None
-            or box.y2 - box.y1 < BOX_LINES * line  # its height, without the property call
-            or ":" in block.text
+            or box.y2 - box.y1 < tall  # its height, without the property call
         ):
             continue
-        words = block.text.split()
+        # split at most 8 times: more than 8 words are no label and value
+        words = text.split(None, 8)
         if not 2 <= len(words) <= 8:
             continue
         split = len(words)
@@ -110,36 +124,26 @@ def box_pairs(
                 "key_bbox": {"x1": box.x1, "y1": box.y1, "x2": box.x2, "y2": cut},
                 "value_bbox": {"x1": box.x1, "y1": cut, "x2": box.x2, "y2": box.y2},
                 "estimated_boxes": True,
-                "key_block_id": block.id,
-                "value_block_id": block.id,
+                "key_block_id": block_id,
+                "value_block_id": block_id,
             }
         )
-        used.add(block.id)
+        used.add(block_id)
     return pairs_from_dicts(pairs)
 
 
-class _Spot(NamedTuple):
-    """A block free for the spatial rule, with what the rule asks of it, read once (every label
-    looks at every other free block). Its id and corners too: a pydantic model's attribute read
-    costs several times a tuple's (the model class defines ``__getattr__``)."""
-
-    block: Block
-    box: BBox
-    id: str
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-    colon: bool  # its text ends with a colon: a label, never a value
-    value_text: bool  # its text holds a digit or an e-mail's @, or is a code of up to 3 capitals
+#: A block free for the spatial rule, with what the rule asks of it, read once (every label
+#: looks at every other free block): ``(block, box, id, x1, y1, x2, y2, colon, text)``, its
+#: corners, whether its text ends with a colon (a label, never a value) and its text, stripped.
+#: Its id and corners too: a pydantic model's attribute read costs several times a tuple's (the
+#: model class defines ``__getattr__``); a plain tuple: one is built per block, and a
+#: NamedTuple's ``__new__`` is a Python call.
+_Spot = tuple[Block, BBox, str, float, float, float, float, bool, str]
 
 
-def _spot(block: Block, box: BBox) -> _Spot:
-    text = block.text.strip()
-    value_text = _DIGIT_OR_AT.search(text) is not None or _CODE.match(text) is not None
-    return _Spot(
-        block, box, block.id, box.x1, box.y1, box.x2, box.y2, text.endswith(":"), value_text
-    )
+def _value_text(text: str) -> bool:
+    """``text`` holds a digit or an e-mail's @, or is a code of up to 3 capitals."""
+    return _DIGIT_OR_AT.search(text) is not None or _CODE.match(text) is not None
 
 
 def spatial_pairs(
@@ -147,21 +151,36 @@ def spatial_pairs(
 ) -> list[KeyValue]:
     """Label blocks paired with the nearest value block right of them or below them."""
     line = line_height(blocks) if line is None else line
-    free = [
-        _spot(b, box)
-        for b in blocks
-        if b.id not in used and b.kind in TEXT_KINDS and (box := b.bbox_page)
+    return page_spatial_pairs(layout_blocks(blocks), page, used, line)
+
+
+def page_spatial_pairs(
+    records: list[TextBlock], page: int, used: set[str], line: float
+) -> list[KeyValue]:
+    """:func:`spatial_pairs` of the page's text blocks (as :func:`page_box_pairs`)."""
+    # the free blocks' stripped texts first: a page without a label block needs no more
+    texts = [
+        (block, block_id, box, text.strip())
+        for block, block_id, text, box, block_cut in records
+        if block_cut is not None and block_id not in used and box
+    ]
+    labels = [_is_label(text) for *_, text in texts]
+    if not any(labels):
+        return []
+    free: list[_Spot] = [
+        (block, box, block_id, box.x1, box.y1, box.x2, box.y2, text.endswith(":"), text)
+        for block, block_id, box, text in texts
     ]
     pairs: list[dict[str, Any]] = []  # field dicts, validated together (cheaper per model)
-    for spot in free:
-        label = spot.block
-        if spot.id in used or not _is_label(label.text):
+    for spot, is_label in zip(free, labels, strict=True):
+        _, label_box, label_id, *_, label_text = spot
+        if not is_label or label_id in used:
             continue
         found = _nearest(spot, free, used, line)
         if found is None:
             continue
-        value = found.block
-        key = label.text.strip().rstrip(":").strip()
+        value, value_box, value_id, *_ = found
+        key = label_text.rstrip(":").strip()
         pairs.append(
             {
                 "key": key,
@@ -169,43 +188,56 @@ def spatial_pairs(
                 "norm_key": norm_key(key),
                 "page": page,
                 "rule": PairRule.SPATIAL,
-                "key_bbox": label.bbox_page,
-                "value_bbox": value.bbox_page,
-                "key_block_id": spot.id,
-                "value_block_id": found.id,
+                "key_bbox": label_box,
+                "value_bbox": value_box,
+                "key_block_id": label_id,
+                "value_block_id": value_id,
             }
         )
-        used.update((spot.id, found.id))
+        used.update((label_id, value_id))
     return pairs_from_dicts(pairs)
 
 
 def _is_label(text: str) -> bool:
-    text = text.strip()
+    """``text`` (stripped) is a label: at most five words, a letter, not a number."""
+    # split at most 5 times: a long paragraph is not cut into all its words to count past 5;
     # any(map(...)): the letter test without a Python frame per character
-    return 0 < len(text.split()) <= 5 and any(map(str.isalpha, text)) and not is_numeric(text)
+    return (
+        0 < len(text.split(None, 5)) <= 5 and any(map(str.isalpha, text)) and not is_numeric(text)
+    )
 
 
 def _nearest(label: _Spot, free: list[_Spot], used: set[str], line: float) -> _Spot | None:
     """The value for ``label`` among the ``free`` blocks not ``used`` yet (see the module
     docstring)."""
-    block, lb, label_colon = label.block, label.box, label.colon
-    lx1, lx2, ly2 = label.x1, label.x2, label.y2
-    taller = (ly2 - label.y1) * 1.2  # a value block taller than this looks like a value
+    block, _, _, lx1, ly1, lx2, ly2, label_colon, _ = label
+    taller = (ly2 - ly1) * 1.2  # a value block taller than this looks like a value
     right_gap, below_gap = RIGHT_GAP * line, BELOW_GAP * line
-    right, below = [], []
+    right: list[tuple[float, _Spot]] = []
+    below: list[tuple[float, _Spot]] = []
     for cand in free:
-        cand_block, cb, cand_id, x1, y1, _, y2, colon, value_text = cand
-        if colon or not (label_colon or value_text or y2 - y1 > taller):
+        cand_block, _, cand_id, x1, y1, x2, y2, colon, text = cand
+        if colon or cand_block is block or cand_id in used:
             continue
-        if cand_block is block or cand_id in used:
-            continue
-        # the gap first: most blocks lie not right of the label, and the overlap costs more
-        if 0 <= x1 - lx2 + 1 <= right_gap and vertical_overlap(lb, cb) >= 0.5:
-            right.append((x1 - lx2, cand))
-        elif 0 <= y1 - ly2 + 1 <= below_gap and (
-            abs(x1 - lx1) <= line or horizontal_overlap(lb, cb) >= 0.5
+        # where it lies first (a few float tests), its text last (a regex scan): most blocks
+        # lie neither right of the label nor below it. The overlaps are boxes.vertical_overlap
+        # and boxes.horizontal_overlap, computed from the corners read once.
+        if (
+            0 <= x1 - lx2 + 1 <= right_gap
+            and (min(ly2, y2) - max(ly1, y1)) / max(min(ly2 - ly1, y2 - y1), 1e-9) >= 0.5
         ):
-            below.append((y1 - ly2, cand))
+            options = right
+            distance = x1 - lx2
+        elif 0 <= y1 - ly2 + 1 <= below_gap and (
+            abs(x1 - lx1) <= line
+            or (min(lx2, x2) - max(lx1, x1)) / max(min(lx2 - lx1, x2 - x1), 1e-9) >= 0.5
+        ):
+            options = below
+            distance = y1 - ly2
+        else:
+            continue
+        if label_colon or y2 - y1 > taller or _value_text(text):  # else it looks like no value
+            options.append((distance, cand))
     for options in (right, below):
         if options:
             return min(options, key=lambda item: item[0])[1]

@@ -26,6 +26,12 @@ class Mark:
     end: int
 
 
+def may_have_marks(text: str) -> bool:
+    """Whether ``text`` holds a character a mark begins with (none: no part of it has marks)."""
+    # an ASCII text holds no mark character but "[": one substring test, no regex scan
+    return "[" in text or (not text.isascii() and _MARK_START.search(text) is not None)
+
+
 def has_marks(text: str) -> bool:
     return _MARK_START.search(text) is not None and _MARK.search(text) is not None
 

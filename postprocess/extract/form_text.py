@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from postprocess.extract.boxes import sub_box_fields, union
-from postprocess.extract.form_marks import find_marks, has_marks
+from postprocess.extract.form_marks import find_marks, has_marks, may_have_marks
 from postprocess.extract.labels import norm_key
-from postprocess.extract.segments import Piece, pieces, segments
+from postprocess.extract.segments import Piece, has_separator, new_tuple, pieces, segments
 from schemas.blocks import Block, BlockKind
 from schemas.forms import Checkbox, KeyValue, PairRule, checkboxes_from_dicts, pairs_from_dicts
 from schemas.geometry import BBox
@@ -46,9 +46,45 @@ class TextPairs:
 
 def block_pieces(text: str, known: Callable[[str], bool] | None = None) -> list[Piece]:
     """The ``Key: value`` pieces of every segment of a block's text, in order."""
-    if ":" not in text:  # no key anywhere (most blocks): each segment one piece without a key
-        return [Piece(None, None, start, end) for start, end in segments(text)]
+    if "\n" not in text and not has_separator(text):  # one segment (most blocks)
+        return (
+            [new_tuple(Piece, (None, None, 0, len(text)))]
+            if ":" not in text
+            else pieces(text, 0, len(text), known)
+        )
+    if ":" not in text:  # no key anywhere: each segment one piece without a key
+        return [new_tuple(Piece, (None, None, start, end)) for start, end in segments(text)]
     return [p for start, end in segments(text) for p in pieces(text, start, end, known)]
+
+
+#: A heading or text block as the form rules read it, its fields read once (a pydantic
+#: attribute read is dear, and the text, box and spatial rules all read the page's blocks):
+#: ``(block, id, text, box, pieces)``. ``box`` is None for a heading (no rule reads a heading's
+#: box); ``pieces`` are its text's pieces (empty without text), None for a heading. A plain
+#: tuple rather than a NamedTuple: one is built per block, and a NamedTuple's ``__new__`` is a
+#: Python call.
+TextBlock = tuple[Block, str, str, BBox | None, list[Piece] | None]
+
+
+def text_blocks(
+    blocks: Iterable[Block],
+    known: Callable[[str], bool] | None = None,
+    cut: dict[str, list[Piece]] | None = None,
+) -> list[TextBlock]:
+    """The page's heading and text blocks in order, with their pieces: those in ``cut`` (by
+    block id, see :func:`text_pairs`), else :func:`block_pieces`."""
+    out: list[TextBlock] = []
+    for block in blocks:
+        kind = block.kind
+        if kind in HEADING_KINDS:
+            out.append((block, block.id, block.text, None, None))
+        elif kind in TEXT_KINDS:
+            block_id, text = block.id, block.text
+            found = cut.get(block_id) if cut is not None and text else None
+            if found is None:
+                found = block_pieces(text, known) if text else []
+            out.append((block, block_id, text, block.bbox_page, found))
+    return out
 
 
 def text_pairs(
@@ -61,58 +97,72 @@ def text_pairs(
 
     ``cut`` may hold each block's :func:`block_pieces` (by block id), computed by the caller.
     """
+    return page_text_pairs(text_blocks(blocks, known, cut), page)
+
+
+def page_text_pairs(records: list[TextBlock], page: int) -> TextPairs:
+    """:func:`text_pairs` of the page's :func:`text_blocks`."""
     # pairs and check boxes as field dicts, validated together at the end (cheaper per model)
     pairs: list[dict[str, Any]] = []
     empty: list[dict[str, Any]] = []
     checkboxes: list[dict[str, Any]] = []
     used: set[str] = set()
     heading: str | None = None
-    for block in blocks:
-        kind, text = block.kind, block.text  # read once: a pydantic attribute read is dear
-        if kind in HEADING_KINDS:
+    for _, block_id, text, box, block_cut in records:
+        if block_cut is None:  # a heading: it names the check-box groups below it
             heading = _NUMBERING.sub("", text).strip() or None
             continue
-        if kind not in TEXT_KINDS or not text:
+        if not text:
             continue
-        block_id = block.id
-        cut_block = cut.get(block_id) if cut is not None else None
-        for piece in cut_block if cut_block is not None else block_pieces(text, known):
-            if has_marks(text[piece.value_start : piece.value_end]):
-                checkboxes += _checkboxes(block, page, piece, heading)
+        marked = may_have_marks(text)  # else no piece of it holds a mark: none is searched
+        for piece in block_cut:
+            key_start, key_end, value_start, value_end = piece
+            if marked and has_marks(text[value_start:value_end]):
+                checkboxes += _checkboxes(text, box, block_id, page, piece, heading)
                 used.add(block_id)
-            elif piece.key_start is not None and piece.value(text):
-                pairs.append(_colon_pair(block, page, piece))
-                used.add(block_id)
-            elif piece.key_start is not None:  # "Name:" alone: its value may be a block nearby
-                empty.append(_colon_pair(block, page, piece))
+            elif key_start is not None and key_end is not None:
+                lo, hi = _stripped(text, value_start, value_end)
+                pair = _colon_pair(text, box, block_id, page, key_start, key_end, lo, hi)
+                if hi > lo:
+                    pairs.append(pair)
+                    used.add(block_id)
+                else:  # "Name:" alone: its value may be a block nearby
+                    empty.append(pair)
     return TextPairs(
         pairs_from_dicts(pairs), checkboxes_from_dicts(checkboxes), used, pairs_from_dicts(empty)
     )
 
 
-def _colon_pair(block: Block, page: int, piece: Piece) -> dict[str, Any]:
-    """A :class:`KeyValue`'s fields (its boxes as field dicts)."""
-    text, box, block_id = block.text, block.bbox_page, block.id
-    key = piece.key(text)
+def _colon_pair(
+    text: str,
+    box: BBox | None,
+    block_id: str,
+    page: int,
+    key_start: int,
+    key_end: int,
+    value_start: int,
+    value_end: int,
+) -> dict[str, Any]:
+    """A :class:`KeyValue`'s fields (its boxes as field dicts); the value's offsets stripped."""
+    key = text[key_start:key_end].strip()
     return {
         "key": key,
-        "value": piece.value(text),
+        "value": text[value_start:value_end],
         "norm_key": norm_key(key),
         "page": page,
         "rule": PairRule.COLON,
-        "key_bbox": sub_box_fields(box, text, piece.key_start or 0, piece.key_end or 0),
-        "value_bbox": sub_box_fields(
-            box, text, *_stripped(text, piece.value_start, piece.value_end)
-        ),
+        "key_bbox": sub_box_fields(box, text, key_start, key_end),
+        "value_bbox": sub_box_fields(box, text, value_start, value_end),
         "estimated_boxes": True,
         "key_block_id": block_id,
         "value_block_id": block_id,
     }
 
 
-def _checkboxes(block: Block, page: int, piece: Piece, heading: str | None) -> list[dict[str, Any]]:
+def _checkboxes(
+    text: str, box: BBox | None, block_id: str, page: int, piece: Piece, heading: str | None
+) -> list[dict[str, Any]]:
     """The :class:`Checkbox` fields of the piece's marks."""
-    text, box = block.text, block.bbox_page
     group = piece.key(text) or heading
     marks = find_marks(text, piece.value_start, piece.value_end)
     if piece.key_start is None:
@@ -125,7 +175,7 @@ def _checkboxes(block: Block, page: int, piece: Piece, heading: str | None) -> l
             "checked": mark.checked,
             "page": page,
             "bbox": sub_box_fields(box, text, mark.start, mark.end),
-            "block_id": block.id,
+            "block_id": block_id,
         }
         for mark in marks
     ]
@@ -169,8 +219,11 @@ def checkbox_groups(checkboxes: Iterable[Checkbox]) -> list[CheckGroup]:
 
 
 def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    """``text[start:end]``'s offsets without its outer white space (``str.strip``'s)."""
+    if start >= end:
+        return start, end
+    part = text[start:end]
+    # the strips in C rather than a Python loop over the characters
+    left = part.lstrip()
+    start += len(part) - len(left)
+    return start, start + len(left.rstrip())

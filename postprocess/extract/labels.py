@@ -75,9 +75,10 @@ class AliasIndex:
         self.by_key: dict[str, str] = {}
         self._fuzzy: dict[tuple[str, float], str | None] = {}
         self.by_first_word: dict[str, list[str]] = {}
-        #: ``(alias, length, character counts)`` by the alias's first character, in the order of
-        #: ``by_key``: what the fuzzy match compares, read once per index, not once per label
-        self._by_first_char: dict[str, list[tuple[str, int, dict[str, int]]]] = {}
+        #: ``(alias, length, character counts, characters)`` by the alias's first character, in
+        #: the order of ``by_key``: what the fuzzy match compares, read once per index, not once
+        #: per label
+        self._by_first_char: dict[str, list[tuple[str, int, dict[str, int], frozenset[str]]]] = {}
         for target, aliases in entries:
             for alias in aliases:
                 key = norm_key(alias)
@@ -87,7 +88,7 @@ class AliasIndex:
         for keys in self.by_first_word.values():
             keys.sort(key=len, reverse=True)
         for key in self.by_key:
-            entry = (key, len(key), dict(Counter(key)))
+            entry = (key, len(key), dict(Counter(key)), frozenset(key))
             self._by_first_char.setdefault(key[0], []).append(entry)
         _INDEXES.add(self)
 
@@ -114,16 +115,22 @@ class AliasIndex:
         alias); the matcher itself is made only for an alias that passes both."""
         size = len(key)
         slack = size * (1 - fuzzy) * 2
-        counts: dict[str, int] = Counter(key)
+        chars = set(key)
         matcher: SequenceMatcher[str] | None = None
         best, best_ratio = None, fuzzy
-        for alias, length, alias_counts in self._by_first_char.get(key[0], ()):
+        for alias, length, alias_counts, alias_chars in self._by_first_char.get(key[0], ()):
             if abs(length - size) > slack:
                 continue
             total = length + size
             if 2.0 * min(length, size) / total < best_ratio:  # real_quick_ratio
                 continue
-            matches = sum(min(n, counts.get(ch, 0)) for ch, n in alias_counts.items())
+            # at most as many characters in common as the sets of characters allow (each
+            # character of one text that the other lacks is one not in common): two set
+            # differences in C reject almost every alias before the characters are counted
+            common = min(length - len(alias_chars - chars), size - len(chars - alias_chars))
+            if 2.0 * common / total < best_ratio:
+                continue
+            matches = sum(min(n, key.count(ch)) for ch, n in alias_counts.items())
             if 2.0 * matches / total < best_ratio:  # quick_ratio: the characters in common
                 continue
             if matcher is None:

@@ -28,6 +28,7 @@ __all__ = [
     "parse_amount",
     "parse_date",
     "parse_percent",
+    "plain_amount",
     "plain_decimal",
     "to_decimal",
 ]
@@ -135,8 +136,9 @@ def to_decimal(number: str) -> Decimal | None:
 def parse_amount(text: str) -> Decimal | None:
     """The amount in ``text`` when it holds exactly one, besides percentages, currencies and
     parenthesised notes (``"20 % 259,50 €"`` -> 259.50; ``"No. GB123456789"`` -> None)."""
-    if PLAIN_NUMBER.fullmatch(text):  # most table cells: "130", "463.34"
-        return plain_decimal(text)
+    plain = plain_amount(text)
+    if plain is not None:  # most table cells: "130", "463.34"
+        return plain
     # The next most: one number and its currency, whose reading below (several regex scans)
     # comes to the number's value, with no sign or other text to weigh.
     marked = _MARKED_AMOUNT.fullmatch(text)
@@ -154,6 +156,24 @@ def parse_amount(text: str) -> Decimal | None:
     return -value if value > 0 and before.endswith(("-", "\u2212")) else value  # "-€5.00"
 
 
+def plain_amount(text: str) -> Decimal | None:
+    """:func:`plain_decimal` of ``text`` when :data:`PLAIN_NUMBER` matches it whole, else
+    ``None``. The test is made with string methods, not the regex: most table cells are plain
+    numbers, and a regex match costs more than reading the number (``\\d`` is what
+    ``str.isdecimal`` tests: a Unicode decimal digit)."""
+    if text.isdecimal():  # "130"
+        return Decimal(text)
+    head, mark, tail = text.partition(".")
+    if not mark:
+        head, mark, tail = text.partition(",")
+    # one mark (the tail holds none) after one to three digits (the head holds no other mark)
+    if not (mark and tail.isdecimal() and head.isdecimal() and len(head) <= 3):
+        return None
+    if len(tail) == 3 and head[:1] != "0":  # "1.234" = 1234: the mark groups thousands
+        return Decimal(head + tail)
+    return Decimal(text if mark == "." else head + "." + tail)
+
+
 def plain_decimal(number: str) -> Decimal:
     """:func:`to_decimal` of a number that :data:`PLAIN_NUMBER` matches whole (digits, or one
     mark after one to three digits), without its search for grouping marks that such a number
@@ -169,6 +189,12 @@ def plain_decimal(number: str) -> Decimal:
 
 def parse_percent(text: str) -> float | None:
     """The percentage in ``text`` (``"5,5 %"`` -> 5.5); a bare number counts (a ``%`` column)."""
+    # most cells ("19 %", "20%", "7"): a plain number, a space and a % at most, read without
+    # the scan for numbers below (which reads them the same)
+    number = text[:-1] if text[-1:] == "%" else text
+    plain = plain_amount(number[:-1] if number[-1:] == " " else number)
+    if plain is not None:
+        return float(plain)
     tokens = numbers(text)
     marked = [t for t in tokens if t.percent]
     chosen = marked[0] if marked else tokens[0] if len(tokens) == 1 else None

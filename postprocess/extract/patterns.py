@@ -9,9 +9,7 @@ following ``BIC`` or word is never swallowed.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from itertools import accumulate
 from typing import NamedTuple
 
 #: IBAN lengths by country (SWIFT IBAN registry), for the countries most often met.
@@ -74,12 +72,20 @@ def find_ibans(text: str) -> Iterator[Found]:
 def _iban_at(m: re.Match[str], base: int) -> Found | None:
     """The valid IBAN that the start ``m`` begins, offsets less ``base``; ``None`` if none."""
     body = m.group(3)
-    chars = [(i, ch.upper()) for i, ch in enumerate(body) if not ch.isspace()]
+    head = m.group(1) + m.group(2)
+    chars = "".join(body.split()).upper()  # the groups' characters, spaces dropped
+    longest = min(len(chars), 30)
     want = IBAN_LENGTHS.get(m.group(1))
-    for n in range(min(len(chars), 30), 10, -1):
-        iban = m.group(1) + m.group(2) + "".join(ch for _, ch in chars[:n])
-        if (want is None or len(iban) == want) and iban_valid(iban):
-            return Found(iban, m.start() - base, m.start(3) - base + chars[n - 1][0] + 1)
+    # the lengths of groups tried, longest first; with the country's length known, only that one
+    lengths: Sequence[int] = range(longest, 10, -1)
+    if want is not None:
+        lengths = [want - 4] if 10 < want - 4 <= longest else []
+    for n in lengths:
+        iban = head + chars[:n]
+        if iban_valid(iban):
+            # where the n-th character of the groups is printed
+            end = [i for i, ch in enumerate(body) if not ch.isspace()][n - 1] + 1
+            return Found(iban, m.start() - base, m.start(3) - base + end)
     return None
 
 
@@ -120,9 +126,16 @@ def scan_joined(
     :data:`TEXT_BREAK`: the matches of each text alone, in order, found in one scan (a scan per
     text costs more than the scanning itself for the many texts that hold none). Only for
     patterns that never match the break and, next to it, match as at a text's end."""
-    # each text begins one past the end of the one before (all in C: the texts are many); the
-    # last start, past the joined text, is never less than a match's start
-    starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
-    for m in pattern.finditer(TEXT_BREAK.join(texts)):
-        i = bisect_right(starts, m.start()) - 1
-        yield i, starts[i], m
+    # which text a match is in: the breaks counted since the previous match (in C, over the
+    # gap alone), not the texts' starts listed up front (most scans have few matches, many
+    # texts); no match holds a break
+    joined = TEXT_BREAK.join(texts)
+    i = base = last = 0  # the text, where it begins, where the counting stopped
+    for m in pattern.finditer(joined):
+        start = m.start()
+        breaks = joined.count(TEXT_BREAK, last, start)
+        if breaks:
+            i += breaks
+            base = joined.rfind(TEXT_BREAK, last, start) + 1
+        last = start
+        yield i, base, m

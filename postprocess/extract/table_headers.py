@@ -53,6 +53,11 @@ def find_header(grid: Grid) -> tuple[int, HeaderRule]:
 
 def column_names(grid: Grid, header_rows: int) -> list[str]:
     """Unique names, one per column (see the module docstring)."""
+    if grid.texts is not None:  # no cell spans: each position its own cell, read along rows
+        if header_rows <= 1:
+            return unique_names(grid.texts[0] if header_rows else [""] * grid.n_cols)
+        head = zip(*grid.texts[:header_rows], strict=True)
+        return unique_names([" / ".join([t for t in col if t]) for col in head])
     covering: dict[tuple[int, int], RawCell] = {}
     for anchor in grid.cells:  # in row order: the header rows' cells come first
         row = anchor["row"]
@@ -79,6 +84,8 @@ def unique_names(names: list[str]) -> list[str]:
     """``["", "Amount", "Amount"]`` -> ``["col_1", "Amount", "Amount_2"]``."""
     filled = [name or f"col_{i + 1}" for i, name in enumerate(names)]
     taken = set(filled)
+    if len(taken) == len(filled):  # no name repeated (the usual header): the names as they are
+        return filled
     seen: dict[str, int] = {}
     out: list[str] = []
     for name in filled:

@@ -19,12 +19,11 @@ from typing import Any
 from postprocess.extract.labels import norm_key
 from postprocess.extract.normalise import (
     CODES,
-    PLAIN_NUMBER,
     currency_of,
     parse_amount,
     parse_date,
     parse_percent,
-    plain_decimal,
+    plain_amount,
 )
 from postprocess.extract.patterns import compact_iban
 from postprocess.extract.schema_spec import FieldSpec
@@ -83,8 +82,9 @@ def _percent(text: str) -> float | None:
 
 
 def _number(text: str) -> Decimal | None:
-    if PLAIN_NUMBER.fullmatch(text):  # most cells ("130", "463.34"): nothing to clean
-        return plain_decimal(text)
+    plain = plain_amount(text)
+    if plain is not None:  # most cells ("130", "463.34"): nothing to clean
+        return plain
     text = clean_value(text)
     return parse_amount(text) if text else None
 
