@@ -19,7 +19,7 @@ from postprocess.extract.form_text import (
     text_blocks,
 )
 from postprocess.extract.labels import AliasHit, AliasIndex
-from postprocess.extract.segments import Piece, new_tuple
+from postprocess.extract.segments import Piece, new_tuple, strip_span
 from postprocess.extract.table_join import join_drafts
 from postprocess.extract.table_model import TableDraft
 from postprocess.forms import page_form
@@ -139,11 +139,7 @@ def build_view(
             if not text:
                 continue
             cut[block_id] = block_cut
-            for key_start, _, value_start, value_end in block_cut:
-                lo, hi = _strip(text, value_start if key_start is None else key_start, value_end)
-                if hi > lo:
-                    fields = (number, block, lo, hi, key_start is not None, text[lo:hi])
-                    view_pieces.append(new_tuple(TextPiece, fields))
+            _add_pieces(view_pieces, number, block, text, block_cut)
         if len(view_blocks) - known_ids != len(blocks):  # an id seen before (hand-made input)
             records = text_blocks(blocks, known_key, cut)
             del view_pieces[first_piece:]
@@ -178,20 +174,16 @@ def _pieces_by_id(
         block_cut = cut.get(block.id)
         if not block_cut:
             continue
-        text = block.text
-        for key_start, _, value_start, value_end in block_cut:
-            lo, hi = _strip(text, value_start if key_start is None else key_start, value_end)
-            if hi > lo:
-                fields = (number, block, lo, hi, key_start is not None, text[lo:hi])
-                out.append(new_tuple(TextPiece, fields))
+        _add_pieces(out, number, block, block.text, block_cut)
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    """``text[start:end]``'s offsets without its outer white space (``str.strip``'s)."""
-    if start >= end:
-        return start, end
-    part = text[start:end]
-    # the strips in C rather than a Python loop over the characters
-    left = part.lstrip()
-    start += len(part) - len(left)
-    return start, start + len(left.rstrip())
+def _add_pieces(
+    out: list[TextPiece], number: int, block: Block, text: str, block_cut: list[Piece]
+) -> None:
+    """Append the block's text pieces (its ``text`` cut at ``block_cut``), blanks stripped,
+    empty ones left out."""
+    for key_start, _, value_start, value_end in block_cut:
+        lo, hi = strip_span(text, value_start if key_start is None else key_start, value_end)
+        if hi > lo:
+            fields = (number, block, lo, hi, key_start is not None, text[lo:hi])
+            out.append(new_tuple(TextPiece, fields))

@@ -20,7 +20,14 @@ from typing import Any
 from postprocess.extract.boxes import sub_box_fields, union
 from postprocess.extract.form_marks import find_marks, has_marks, may_have_marks
 from postprocess.extract.labels import norm_key
-from postprocess.extract.segments import Piece, has_separator, new_tuple, pieces, segments
+from postprocess.extract.segments import (
+    Piece,
+    has_separator,
+    new_tuple,
+    pieces,
+    segments,
+    strip_span,
+)
 from schemas.blocks import Block, BlockKind
 from schemas.forms import Checkbox, KeyValue, PairRule, checkboxes_from_dicts, pairs_from_dicts
 from schemas.geometry import BBox
@@ -121,7 +128,7 @@ def page_text_pairs(records: list[TextBlock], page: int) -> TextPairs:
                 checkboxes += _checkboxes(text, box, block_id, page, piece, heading)
                 used.add(block_id)
             elif key_start is not None and key_end is not None:
-                lo, hi = _stripped(text, value_start, value_end)
+                lo, hi = strip_span(text, value_start, value_end)
                 pair = _colon_pair(text, box, block_id, page, key_start, key_end, lo, hi)
                 if hi > lo:
                     pairs.append(pair)
@@ -216,14 +223,3 @@ def checkbox_groups(checkboxes: Iterable[Checkbox]) -> list[CheckGroup]:
         else:
             groups.append(CheckGroup(box.group, box.page, box.block_id, (box,)))
     return groups
-
-
-def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
-    """``text[start:end]``'s offsets without its outer white space (``str.strip``'s)."""
-    if start >= end:
-        return start, end
-    part = text[start:end]
-    # the strips in C rather than a Python loop over the characters
-    left = part.lstrip()
-    start += len(part) - len(left)
-    return start, start + len(left.rstrip())

@@ -141,3 +141,14 @@ def _short_key(key: str) -> bool:
         # counted last (the other tests are cheaper), at most 6 parts split off
         and len(key.split(None, MAX_KEY_WORDS)) <= MAX_KEY_WORDS
     )
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]``'s offsets without its outer white space (``str.strip``'s)."""
+    if start >= end:
+        return start, end
+    part = text[start:end]
+    # the strips in C rather than a Python loop over the characters
+    left = part.lstrip()
+    start += len(part) - len(left)
+    return start, start + len(left.rstrip())
