@@ -25,6 +25,7 @@ from postprocess.extract.document import DocView
 from postprocess.extract.labels import AliasIndex, norm_key
 from postprocess.extract.normalise import parse_amount
 from postprocess.extract.schema_spec import FieldSpec, TableSpec
+from postprocess.extract.segments import new_tuple
 from postprocess.extract.table_fields import RowBand, band_cell, row_bands
 from postprocess.extract.values import converter
 from schemas.extraction import ExtractOptions, FieldRule
@@ -67,21 +68,31 @@ def match_columns(
 ) -> dict[int, tuple[FieldSpec, float]]:
     """Column index -> (field, score), each column and field used once."""
     aliases = _alias_table(fields)
+    # (-score, column, field): sorted as they are, best scores first (no key function called)
     scored: list[tuple[float, int, int]] = []
     for col, name in enumerate(names):
         best: dict[int, float] = {}
-        for key in {norm_key(name), norm_key(name.rsplit(" / ", 1)[-1])}:
-            words = key.split(" ")
-            for n in range(len(words), 0, -1):
-                score = 1.0 if n == len(words) else 0.8
-                for f_index in aliases.get(" ".join(words[:n]), ()):
-                    best[f_index] = max(best.get(f_index, 0.0), score)
-        scored.extend((score, col, f_index) for f_index, score in best.items())
+        whole = norm_key(name)  # and the last part of a "Group / Sub" name, when it has one
+        keys = (whole, norm_key(name.rsplit(" / ", 1)[-1])) if " / " in name else (whole,)
+        for key in keys:
+            # the key, then its word prefixes, longest first: each the key cut at its last
+            # space (what joining its first n words gives back, without a list and a join)
+            prefix, score = key, 1.0
+            while True:
+                for f_index in aliases.get(prefix, ()):
+                    if best.get(f_index, 0.0) < score:
+                        best[f_index] = score
+                cut = prefix.rfind(" ")
+                if cut < 0:
+                    break
+                prefix, score = prefix[:cut], 0.8
+        for f_index, score in best.items():
+            scored.append((-score, col, f_index))
     mapping: dict[int, tuple[FieldSpec, float]] = {}
     used_fields: set[int] = set()
-    for score, col, f_index in sorted(scored, key=lambda s: (-s[0], s[1], s[2])):
+    for neg_score, col, f_index in sorted(scored):
         if col not in mapping and f_index not in used_fields:
-            mapping[col] = (fields[f_index], score)
+            mapping[col] = (fields[f_index], -neg_score)
             used_fields.add(f_index)
     return mapping
 
@@ -120,7 +131,8 @@ def _read_rows(
             continue
         page, block_id, band = bands[r]
         order = (page or 0, r)
-        source = Source(page, block_id, band, "\t".join(row))
+        # built as segments.new_tuple builds a Piece: without the named tuple's __new__ frame
+        source = new_tuple(Source, (page, block_id, band, "\t".join(row)))
         cells: dict[int, Candidate] = {}
         item: dict[str, Candidate] = {}
         numbered = False  # a number in a numeric column: the row is an item
