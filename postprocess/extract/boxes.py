@@ -8,7 +8,7 @@ in one font; rough for proportional fonts and tab stops.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from schemas.blocks import Block, BlockKind
 from schemas.geometry import BBox
@@ -16,6 +16,8 @@ from schemas.geometry import BBox
 #: A box's fields (``x1``, ``y1``, ``x2``, ``y2``), for the model holding the box to validate:
 #: a box validated inside its holder costs much less than one built alone (``BBox(...)``).
 BoxFields = dict[str, float]
+#: A paragraph of at most this many characters is short: most likely one line.
+SHORT_CHARS = 60
 
 
 def estimate_sub_box(box: BBox | None, text: str, start: int, end: int) -> BBox | None:
@@ -92,21 +94,31 @@ def horizontal_overlap(a: BBox, b: BBox) -> float:
     return overlap / max(min(a.x2 - a.x1, b.x2 - b.x1), 1e-9)  # the widths, as above
 
 
-def line_height(blocks: Sequence[Block]) -> float:
-    """Typical height of a one-line text block: the lower quartile of short paragraphs' heights.
+def line_height(blocks: Sequence[Block], short: list[float] | None = None) -> float:
+    """Typical height of a one-line text block: the lower quartile of short paragraphs' heights
+    (``short``, in any order, when the caller has read them: :func:`short_heights`), or of
+    every box's height when there is no short paragraph.
 
     The lower quartile rather than the median: on a scan turned by a degree or two, the boxes of
     wide one-line blocks grow by their width times the angle's sine.
     """
-    paragraph = BlockKind.PARAGRAPH  # read once: an enum member's look-up is dear
-    short: list[float] = []  # short paragraphs' heights
-    every: list[float] = []  # every box's height, when there is no short paragraph
-    for b in blocks:
-        box = b.bbox_page
-        if box is not None:
-            height = box.y2 - box.y1  # BBox.height, without the property call
-            every.append(height)
-            if b.kind is paragraph and 0 < len(b.text) <= 60:
-                short.append(height)
-    heights = sorted(short or every)
+    if short is None:
+        short = short_heights(blocks)
+    if short:
+        heights = sorted(short)
+    else:  # (read only now: most pages have short paragraphs)
+        heights = sorted(box.y2 - box.y1 for b in blocks if (box := b.bbox_page) is not None)
     return float(heights[len(heights) // 4]) if heights else 1.0
+
+
+def short_heights(blocks: Iterable[Block]) -> list[float]:
+    """The heights of the short paragraphs (at most 60 characters) among ``blocks``."""
+    paragraph = BlockKind.PARAGRAPH  # read once: an enum member's look-up is dear
+    # the kind read first: a block of another kind needs no other field
+    return [
+        box.y2 - box.y1  # BBox.height, without the property call
+        for b in blocks
+        if b.kind is paragraph
+        and 0 < len(b.text) <= SHORT_CHARS
+        and (box := b.bbox_page) is not None
+    ]

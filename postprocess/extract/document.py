@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from postprocess.extract.boxes import SHORT_CHARS, line_height
 from postprocess.extract.form_layout import holds_pairs
 from postprocess.extract.form_text import (
     HEADING_KINDS,
@@ -24,7 +25,7 @@ from postprocess.extract.table_join import join_drafts
 from postprocess.extract.table_model import TableDraft
 from postprocess.forms import page_form
 from postprocess.tables import drafts_from_blocks, expand_grid
-from schemas.blocks import Block
+from schemas.blocks import Block, BlockKind
 from schemas.forms import Checkbox, KeyValue
 from schemas.results import DocumentResult
 from schemas.tables import Table
@@ -32,6 +33,7 @@ from schemas.tables import Table
 Pages = Sequence[Sequence[Block]] | DocumentResult
 #: Blocks whose text may hold labelled values (headings too: "Rechnung Nr. 2025-001").
 LABEL_KINDS = TEXT_KINDS | HEADING_KINDS
+PARAGRAPH = BlockKind.PARAGRAPH  # (an enum member's look-up is dear)
 
 
 class TextPiece(NamedTuple):
@@ -120,6 +122,7 @@ def build_view(
         # text blocks and the blocks the form rules read
         cut: dict[str, list[Piece]] = {}
         records: list[TextBlock] = []
+        short: list[float] = []  # the short paragraphs' heights
         view_blocks, view_pieces = view.blocks, view.pieces
         known_ids, first_piece = len(view_blocks), len(view_pieces)
         for block in blocks:  # (model fields read once into locals: an attribute read is dear)
@@ -133,9 +136,13 @@ def build_view(
             if kind in HEADING_KINDS:
                 records.append((block, block_id, text, None, None))
             else:
-                records.append((block, block_id, text, block.bbox_page, block_cut))
+                box = block.bbox_page
+                records.append((block, block_id, text, box, block_cut))
                 if text:
                     text_list.append((number, block))
+                    # boxes.short_heights, read along (the form rules' line height)
+                    if kind is PARAGRAPH and len(text) <= SHORT_CHARS and box is not None:
+                        short.append(box.y2 - box.y1)
             if not text:
                 continue
             cut[block_id] = block_cut
@@ -151,6 +158,7 @@ def build_view(
             list(page_built.values()),
             [d.sources[0].block_id for d in page_drafts],
             records,
+            line_height(blocks, short),
         )
         view.pairs += pairs
         view.checkboxes += checkboxes
