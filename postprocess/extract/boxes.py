@@ -20,10 +20,17 @@ BoxFields = dict[str, float]
 SHORT_CHARS = 60
 
 
+#: BBox's validator, called directly: ``BBox.model_validate`` adds a Python call to each box.
+_VALIDATE_BOX = BBox.__pydantic_validator__.validate_python
+
+
 def estimate_sub_box(box: BBox | None, text: str, start: int, end: int) -> BBox | None:
     """Estimated box of ``text[start:end]`` inside ``box`` (see the module docstring)."""
     fields = sub_box_fields(box, text, start, end)
-    return None if fields is None else BBox.model_validate(fields)
+    if fields is None:
+        return None
+    sub_box: BBox = _VALIDATE_BOX(fields)
+    return sub_box
 
 
 def sub_box_fields(box: BBox | None, text: str, start: int, end: int) -> BoxFields | None:
