@@ -162,9 +162,9 @@ def page_spatial_pairs(
     texts = [
         (block, block_id, box, text.strip())
         for block, block_id, text, box, block_cut in records
-        if block_cut is not None and block_id not in used and box
+        if block_cut is not None and block_id not in used and box is not None
     ]
-    labels = [_is_label(text) for *_, text in texts]
+    labels = [_is_label(text) for _, _, _, text in texts]  # (no star: it builds a list)
     if not any(labels):
         return []
     free: list[_Spot] = [
@@ -173,13 +173,15 @@ def page_spatial_pairs(
     ]
     pairs: list[dict[str, Any]] = []  # field dicts, validated together (cheaper per model)
     for spot, is_label in zip(free, labels, strict=True):
-        _, label_box, label_id, *_, label_text = spot
-        if not is_label or label_id in used:
+        if not is_label:
+            continue
+        _, label_box, label_id, _, _, _, _, _, label_text = spot
+        if label_id in used:
             continue
         found = _nearest(spot, free, used, line)
         if found is None:
             continue
-        value, value_box, value_id, *_ = found
+        value, value_box, value_id = found[:3]
         key = label_text.rstrip(":").strip()
         pairs.append(
             {
