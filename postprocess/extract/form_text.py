@@ -114,10 +114,10 @@ def page_text_pairs(records: list[TextBlock], page: int) -> TextPairs:
     empty: list[dict[str, Any]] = []
     checkboxes: list[dict[str, Any]] = []
     used: set[str] = set()
-    heading: str | None = None
+    heading: str | None = None  # the last heading's text: it names the check-box groups below it
     for _, block_id, text, box, block_cut in records:
-        if block_cut is None:  # a heading: it names the check-box groups below it
-            heading = _NUMBERING.sub("", text).strip() or None
+        if block_cut is None:  # a heading (its name is read only for a group that needs it)
+            heading = text
             continue
         if not text:
             continue
@@ -169,8 +169,9 @@ def _colon_pair(
 def _checkboxes(
     text: str, box: BBox | None, block_id: str, page: int, piece: Piece, heading: str | None
 ) -> list[dict[str, Any]]:
-    """The :class:`Checkbox` fields of the piece's marks."""
-    group = piece.key(text) or heading
+    """The :class:`Checkbox` fields of the piece's marks (``heading``: the text of the nearest
+    heading above, if any)."""
+    group = piece.key(text) or (_heading_name(heading) if heading is not None else None)
     marks = find_marks(text, piece.value_start, piece.value_end)
     if piece.key_start is None:
         before = text[piece.value_start : marks[0].start].strip() if marks else ""
@@ -186,6 +187,11 @@ def _checkboxes(
         }
         for mark in marks
     ]
+
+
+def _heading_name(heading: str) -> str | None:
+    """A heading's text as a group name: numbering stripped (``"4. Declaration"``)."""
+    return _NUMBERING.sub("", heading).strip() or None
 
 
 @dataclass(frozen=True)
