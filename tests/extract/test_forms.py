@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from postprocess.extract.boxes import line_height, short_heights
 from postprocess.extract.form_text import checkbox_groups
 from postprocess.extract.labels import norm_key
 from postprocess.forms import extract_form, extract_form_pages
@@ -172,3 +173,18 @@ def test_pages_are_numbered_in_order() -> None:
 )
 def test_normalised_keys(label: str, key: str) -> None:
     assert norm_key(label) == key
+
+
+def test_line_height_from_short_paragraphs_else_every_box() -> None:
+    blocks = [
+        block(0, "Title", (0, 0, 100, 40), BlockKind.TITLE),
+        block(1, "Name: Ann", (0, 50, 100, 62)),
+        block(2, "Date: 1 May", (0, 70, 100, 80)),
+        block(3, "x" * 61, (0, 90, 100, 150)),  # long: not a one-line paragraph
+    ]
+    assert short_heights(blocks) == [12, 10]
+    assert line_height(blocks) == line_height(blocks, short_heights(blocks)) == 10
+    assert line_height(blocks, [12, 10]) == line_height(blocks, [10, 12]) == 10  # any order
+    # no short paragraph: the lower quartile of every box's height
+    assert line_height([blocks[0], blocks[3]]) == line_height([blocks[0], blocks[3]], []) == 40
+    assert line_height([]) == 1.0
