@@ -98,9 +98,9 @@ class AliasIndex:
         for place, key in enumerate(self.by_key):
             entry = (key, len(key), dict(Counter(key)), frozenset(key), place)
             by_first_char.setdefault(key[0], []).append(entry)
-        for first, aliases in by_first_char.items():
-            aliases.sort(key=itemgetter(1))  # stable: equally long ones in by_key's order
-            self._by_first_char[first] = ([entry[1] for entry in aliases], aliases)
+        for first, group in by_first_char.items():
+            group.sort(key=itemgetter(1))  # stable: equally long ones in by_key's order
+            self._by_first_char[first] = ([entry[1] for entry in group], group)
         _INDEXES.add(self)
 
     def lookup(self, label: str, *, fuzzy: float = 1.0) -> AliasHit | None:
