@@ -127,9 +127,13 @@ ALIASES: dict[str, str] = {
         "TVA intracom. | TVA intracommunautaire | N° de TVA intracommunautaire | TVA | IVA"
     ),
 }
-#: Payment terms printed without a label: the sentence that starts like this.
+#: Payment terms printed without a label: the sentence that starts like this. The word boundary
+#: before each word is a look-behind after its first letter (``Z(?<!\wZ)ahlbar`` rather than
+#: ``\bZahlbar``, the same matches): a pattern that begins with a letter lets the regex engine
+#: skip to where one of Z, P, N is printed instead of trying the pattern at every character.
 PAYMENT_TERMS_PATTERN = (
-    r"(?P<value>\b(?:Zahlbar|Payable|Payment (?:is )?due|Paiement|Net \d+)\b[^.\n]*\.)"
+    r"(?P<value>(?:Z(?<!\wZ)ahlbar|P(?<!\wP)(?:ayable|ayment (?:is )?due|aiement)|N(?<!\wN)et \d+)"
+    r"\b[^.\n]*\.)"
 )
 
 

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from postprocess.extract.schema_spec import SchemaSpec
-from schemas.errors import ErrorCode, Severity
+from schemas.errors import ErrorCode, ErrorRecord, Severity
 from schemas.invoice import decimal_to_number
 from schemas.user_schemas import ModelClass, validate_model
 
@@ -128,18 +128,17 @@ _AS_IS = frozenset({str, int, float, bool})
 JSON_AS_IS = _AS_IS
 
 
-def missing_records(missing: list[tuple[str, bool]]) -> list[dict[str, Any]]:
-    """A FIELD_MISSING record per ``(path, required)`` as plain :class:`ErrorRecord` data: an
-    error for a required field, a note for an optional one."""
-    code, error, info = ErrorCode.FIELD_MISSING, Severity.ERROR, Severity.INFO  # looked up once
+def missing_records(missing: list[tuple[str, bool]]) -> list[ErrorRecord]:
+    """A FIELD_MISSING record per ``(path, required)``: an error for a required field, a note
+    for an optional one."""
     return [
-        {
-            "code": code,
-            "severity": error if required else info,
-            "message": f"{path}: {'required field' if required else 'field'} not found in "
-            "the document",
-            "path": f"$.{path}",
-        }
+        ErrorRecord(
+            code=ErrorCode.FIELD_MISSING,
+            severity=Severity.ERROR if required else Severity.INFO,
+            message=f"{path}: {'required field' if required else 'field'} not found in the "
+            "document",
+            path=f"$.{path}",
+        )
         for path, required in missing
     ]
 

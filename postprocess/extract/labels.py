@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 from weakref import WeakSet
 
@@ -55,6 +57,11 @@ def forget_labels() -> None:
         index._fuzzy.clear()
 
 
+#: An alias as the fuzzy match reads it: ``(alias, length, character counts, characters, place
+#: in the index's by_key)``.
+_Alias = tuple[str, int, dict[str, int], frozenset[str], int]
+
+
 class AliasHit(NamedTuple):
     """An alias found at the start of a text: which target, which alias, where the rest starts.
     A named tuple: one is made per label found, and a frozen dataclass is dearer to build."""
@@ -75,10 +82,10 @@ class AliasIndex:
         self.by_key: dict[str, str] = {}
         self._fuzzy: dict[tuple[str, float], str | None] = {}
         self.by_first_word: dict[str, list[str]] = {}
-        #: ``(alias, length, character counts, characters)`` by the alias's first character, in
-        #: the order of ``by_key``: what the fuzzy match compares, read once per index, not once
-        #: per label
-        self._by_first_char: dict[str, list[tuple[str, int, dict[str, int], frozenset[str]]]] = {}
+        #: ``(alias, length, character counts, characters, place in by_key)`` by the alias's
+        #: first character, shortest first, and their lengths: what the fuzzy match compares,
+        #: read once per index, not once per label
+        self._by_first_char: dict[str, tuple[list[int], list[_Alias]]] = {}
         for target, aliases in entries:
             for alias in aliases:
                 key = norm_key(alias)
@@ -87,9 +94,13 @@ class AliasIndex:
                     self.by_first_word.setdefault(key.split(" ", 1)[0], []).append(key)
         for keys in self.by_first_word.values():
             keys.sort(key=len, reverse=True)
-        for key in self.by_key:
-            entry = (key, len(key), dict(Counter(key)), frozenset(key))
-            self._by_first_char.setdefault(key[0], []).append(entry)
+        by_first_char: dict[str, list[_Alias]] = {}
+        for place, key in enumerate(self.by_key):
+            entry = (key, len(key), dict(Counter(key)), frozenset(key), place)
+            by_first_char.setdefault(key[0], []).append(entry)
+        for first, group in by_first_char.items():
+            group.sort(key=itemgetter(1))  # stable: equally long ones in by_key's order
+            self._by_first_char[first] = ([entry[1] for entry in group], group)
         _INDEXES.add(self)
 
     def lookup(self, label: str, *, fuzzy: float = 1.0) -> AliasHit | None:
@@ -112,13 +123,21 @@ class AliasIndex:
         """The alias of ``key``'s first character with the best difflib ratio (the last of equals)
         of at least ``fuzzy``. ``SequenceMatcher.real_quick_ratio`` and ``quick_ratio`` are
         computed here from lengths and character counts (the same numbers, no matcher set up per
-        alias); the matcher itself is made only for an alias that passes both."""
+        alias); the matcher itself is made only for an alias that passes both. Only the aliases
+        of about the key's length are visited (most aliases differ in length by more than the
+        slack); of equal ratios, the alias last in ``by_key`` wins, as in a walk in that order."""
+        found = self._by_first_char.get(key[0])
+        if found is None:
+            return None
+        lengths, aliases = found
         size = len(key)
         slack = size * (1 - fuzzy) * 2
+        # the aliases within the slack and a little more (the exact test is the one below)
+        lo, hi = bisect_left(lengths, size - slack - 1), bisect_right(lengths, size + slack + 1)
         chars = set(key)
         matcher: SequenceMatcher[str] | None = None
-        best, best_ratio = None, fuzzy
-        for alias, length, alias_counts, alias_chars in self._by_first_char.get(key[0], ()):
+        best, best_ratio, best_place = None, fuzzy, -1
+        for alias, length, alias_counts, alias_chars, place in aliases[lo:hi]:
             if abs(length - size) > slack:
                 continue
             total = length + size
@@ -138,8 +157,8 @@ class AliasIndex:
                 matcher.set_seq2(key)
             matcher.set_seq1(alias)
             ratio = matcher.ratio()
-            if ratio >= best_ratio:
-                best, best_ratio = alias, ratio
+            if ratio > best_ratio or (ratio == best_ratio and place > best_place):
+                best, best_ratio, best_place = alias, ratio, place
         return best
 
     def prefix(self, text: str) -> AliasHit | None:

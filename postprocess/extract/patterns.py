@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from string import ascii_uppercase, digits
 from typing import NamedTuple
 
 #: IBAN lengths by country (SWIFT IBAN registry), for the countries most often met.
@@ -23,6 +24,8 @@ IBAN_LENGTHS = {
 #: ``(?<![A-Za-z0-9])[A-Z]{2}``: a pattern that begins with a character class lets the regex
 #: engine skip every position whose character is not in it (a look-behind first tries them all).
 _IBAN_START = re.compile(r"([A-Z](?<![A-Za-z0-9].)[A-Z])\s?(\d{2})((?:\s?[A-Za-z0-9]){8,32})")
+#: A compact IBAN's shape: country code, check digits, 11 to 30 letters and digits.
+_COMPACT_IBAN = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}")
 #: VAT / tax ids by shape: Swiss UID (with its MWST/TVA/IVA suffix when printed), EU VAT ids.
 _TAX_ID_SHAPES = (
     r"CHE[-\s]?\d{3}\.?\d{3}\.?\d{3}(?:\s?(?:MWST|TVA|IVA|VAT))?",
@@ -42,6 +45,10 @@ TAX_ID = re.compile(
 #: Joins texts scanned as one (:func:`scan_joined`): no pattern here matches it, and next to it
 #: their look-arounds hold as at the end of a text.
 TEXT_BREAK = "\x00"
+#: The mod-97 reading of an IBAN's characters (``0`` -> ``0`` ... ``A`` -> ``10`` ... ``Z`` ->
+#: ``35``, as ``int(ch, 36)``): one ``str.translate`` instead of ``int`` and ``str`` for every
+#: character (the digits are in the table too: a character missing from it is a dearer look-up).
+_IBAN_DIGITS = str.maketrans({ch: str(int(ch, 36)) for ch in digits + ascii_uppercase})
 
 
 class Found(NamedTuple):
@@ -52,13 +59,17 @@ class Found(NamedTuple):
 
 def iban_valid(iban: str) -> bool:
     """Country code, length (where known) and the mod-97 checksum of a compact IBAN."""
-    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{11,30}", iban):
+    if not _COMPACT_IBAN.fullmatch(iban):
         return False
     expected = IBAN_LENGTHS.get(iban[:2])
     if expected is not None and len(iban) != expected:
         return False
-    digits = "".join(str(int(ch, 36)) for ch in iban[4:] + iban[:4])
-    return int(digits) % 97 == 1
+    return _checksum_holds(iban)
+
+
+def _checksum_holds(iban: str) -> bool:
+    """The mod-97 checksum of a compact IBAN (its shape already checked)."""
+    return int((iban[4:] + iban[:4]).translate(_IBAN_DIGITS)) % 97 == 1
 
 
 def find_ibans(text: str) -> Iterator[Found]:
@@ -82,11 +93,24 @@ def _iban_at(m: re.Match[str], base: int) -> Found | None:
         lengths = [want - 4] if 10 < want - 4 <= longest else []
     for n in lengths:
         iban = head + chars[:n]
-        if iban_valid(iban):
-            # where the n-th character of the groups is printed
-            end = [i for i, ch in enumerate(body) if not ch.isspace()][n - 1] + 1
-            return Found(iban, m.start() - base, m.start(3) - base + end)
+        # iban_valid's shape and length tests hold: a country code, two digits, n of 11 to 30
+        # letters and digits (the country's length where known)
+        if _checksum_holds(iban):
+            return Found(iban, m.start() - base, m.start(3) - base + _end_of_nth(body, n))
     return None
+
+
+def _end_of_nth(body: str, n: int) -> int:
+    r"""Where the ``n``-th letter or digit of an IBAN's printed groups ends in ``body``: each of
+    its whitespace characters stands alone before a letter or digit (the pattern's ``\s?``),
+    so the groups are walked, not every character."""
+    end = 1 if body[0].isspace() else 0
+    for group in body.split():
+        if n <= len(group):
+            return end + n
+        n -= len(group)
+        end += len(group) + 1
+    raise AssertionError("fewer characters than the IBAN")  # the IBAN was read from them
 
 
 def compact_iban(text: str) -> str | None:

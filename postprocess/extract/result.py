@@ -89,10 +89,11 @@ _Group = tuple[str, dict[str, Candidate], dict[str, Any], dict[str, Any], Mappin
 
 
 @lru_cache(maxsize=64)
-def _leaves(spec: SchemaSpec) -> tuple[tuple[tuple[str, bool, dict[str, Any]], ...], int]:
+def _leaves(spec: SchemaSpec) -> tuple[tuple[tuple[str, bool, ErrorRecord], ...], int]:
     """``(leaves, required)``: each leaf of :meth:`SchemaSpec.leaf_paths` with whether it is
-    required and its FIELD_MISSING record as plain data, and how many are required (made once
-    per schema; the records are only read, by validation, so every document shares them)."""
+    required and its FIELD_MISSING record, and how many are required (made once per schema:
+    the records are frozen models, shared by every document's result, not validated again for
+    each)."""
     leaves = spec.leaf_paths()
     records = missing_records(leaves)
     return (

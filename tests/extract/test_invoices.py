@@ -10,6 +10,7 @@ the run.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -20,7 +21,7 @@ from postprocess.extract import extract
 from schemas.blocks import Block
 from schemas.errors import ErrorCode, Severity
 from schemas.extraction import ExtractionResult, ExtractOptions, FieldRule
-from schemas.invoice import Invoice
+from schemas.invoice import PAYMENT_TERMS_PATTERN, Invoice
 from schemas.results import DocumentResult, PageResult, Status
 from tests.extract.support import (
     INVOICE_FIELD_TYPES,
@@ -290,3 +291,25 @@ def test_fuzzy_labels_and_conflicting_values_are_reported() -> None:
     assert conflict.path == "$.issue_date" and "2025-03-16" in conflict.message
     strict = extract([blocks], options=ExtractOptions(fuzzy_labels=1.0))
     assert strict.data["invoice_number"] is None and not strict.valid
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zahlbar innerhalb 14 Tagen. Net 30 days.",
+        "Payment is due on receipt. Payment due now.",
+        "xPayable in 30 days. _Paiement à 30 jours. 1Net 30 days.",
+        "NetPayable soon. ZahlbarkeitX ok. Paiement\nnext line.",
+        "Net 3a. Net 30. (Payable now.) éPaiement sous 30 jours.",
+    ],
+)
+def test_payment_terms_pattern_matches_as_with_a_leading_word_boundary(text: str) -> None:
+    # the pattern puts each word boundary after the word's first letter (a speed-up): it must
+    # find what the plain form with a leading \b finds
+    plain = re.compile(
+        r"(?P<value>\b(?:Zahlbar|Payable|Payment (?:is )?due|Paiement|Net \d+)\b[^.\n]*\.)"
+    )
+    ours = re.compile(PAYMENT_TERMS_PATTERN)
+    assert [(m.span("value"), m["value"]) for m in ours.finditer(text)] == [
+        (m.span("value"), m["value"]) for m in plain.finditer(text)
+    ]
