@@ -99,17 +99,7 @@ def build_grid(table: HtmlElement) -> Grid:
             if not free_row:
                 taken.add(col)
             line.append(text)
-            cells.append(
-                {
-                    "row": r,
-                    "col": col,
-                    "row_span": 1,
-                    "col_span": 1,
-                    "text": text,
-                    "header": tag == "th",
-                    "element": el,
-                }
-            )
+            cells.append({"row": r, "col": col, "text": text, "header": tag == "th", "element": el})
             col += 1
         if free_row:  # positions 0 to col - 1 (those of its spanned cells in ``taken`` too)
             widths.append(col)

@@ -63,9 +63,9 @@ def column_names(grid: Grid, header_rows: int) -> list[str]:
         row = anchor["row"]
         if row >= header_rows:
             break
-        col = anchor["col"]
-        for r in range(row, min(row + anchor["row_span"], header_rows)):
-            for c in range(col, col + anchor["col_span"]):
+        col = anchor["col"]  # (the spans are set on a spanned cell only)
+        for r in range(row, min(row + anchor.get("row_span", 1), header_rows)):
+            for c in range(col, col + anchor.get("col_span", 1)):
                 covering[(r, c)] = anchor
     names: list[str] = []
     for col in range(grid.n_cols):
