@@ -93,6 +93,13 @@ def bbox(x1: float, y1: float, x2: float, y2: float) -> BBox:
     return box
 
 
+def bbox_from_fields(fields: dict[str, float]) -> BBox:
+    """``BBox.model_validate(fields)`` (``x1``, ``y1``, ``x2``, ``y2``), validated directly, as
+    :func:`bbox` does."""
+    box: BBox = _VALIDATE_BBOX(fields)
+    return box
+
+
 class Frame(BaseModel):
     """A coordinate frame: its extent and unit. Origin is always top-left."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from schemas.blocks import Block, BlockKind
-from schemas.geometry import BBox
+from schemas.geometry import BBox, bbox_from_fields
 
 #: A box's fields (``x1``, ``y1``, ``x2``, ``y2``), for the model holding the box to validate:
 #: a box validated inside its holder costs much less than one built alone (``BBox(...)``).
@@ -20,17 +20,10 @@ BoxFields = dict[str, float]
 SHORT_CHARS = 60
 
 
-#: BBox's validator, called directly: ``BBox.model_validate`` adds a Python call to each box.
-_VALIDATE_BOX = BBox.__pydantic_validator__.validate_python
-
-
 def estimate_sub_box(box: BBox | None, text: str, start: int, end: int) -> BBox | None:
     """Estimated box of ``text[start:end]`` inside ``box`` (see the module docstring)."""
     fields = sub_box_fields(box, text, start, end)
-    if fields is None:
-        return None
-    sub_box: BBox = _VALIDATE_BOX(fields)
-    return sub_box
+    return None if fields is None else bbox_from_fields(fields)
 
 
 def sub_box_fields(box: BBox | None, text: str, start: int, end: int) -> BoxFields | None:
