@@ -22,7 +22,9 @@ worker has them for labels that recur across a corpus; it was 7% fewer instructi
 Every row runs with the garbage-collector settings the pipeline's workers use
 (:func:`pipelines.worker_gc.tune_gc`); the first row, the whole step with CPython's default
 settings, is measured before they are applied, for comparison (``--no-tune-gc``: defaults
-throughout).
+throughout). Each row also gives the collections run in its best timing and the time spent in
+the collector per page (read through :data:`gc.callbacks`): a collection's cost is its memory
+traffic over every young object alive, which instruction counts understate.
 
 The process is pinned to one CPU (``--cpu``, default: the first one allowed). Each row gives wall
 clock pages/s and pages per second of CPU time of this process; on a machine shared with other
@@ -35,6 +37,7 @@ compared with the goal (``--goal``, 500 pages/s). On an idle machine the two agr
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -68,6 +71,12 @@ class Row:
     seconds: float  # wall clock
     cpu_seconds: float  # this process's CPU time: what the pinned core spent on it
     median_cpu_seconds: float  # the median timing's CPU time
+    gc_collections: int  # collections run during the best timing (by CPU time)
+    gc_seconds: float  # wall clock spent in them
+
+    @property
+    def gc_ms_per_page(self) -> float:
+        return 1000 * self.gc_seconds / self.pages if self.pages else 0.0
 
     @property
     def median_pages_per_cpu_s(self) -> float:
@@ -109,16 +118,43 @@ def parse_all(documents: list[list[Page]]) -> list[list[list[Block]]]:
     ]
 
 
+class CollectorMeter:
+    """Collections and the wall clock spent in them, from :data:`gc.callbacks` while active."""
+
+    def __init__(self) -> None:
+        self.collections, self.seconds, self._began = 0, 0.0, 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.collections += 1
+            self.seconds += time.perf_counter() - self._began
+
+    def __enter__(self) -> CollectorMeter:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
 def best(name: str, pages: int, work: Callable[[], object], rounds: int, repeat: int) -> Row:
     work()  # warm caches (compiled patterns, alias indexes) as a long-running worker has them
-    wall, cpu = [], []
+    wall, cpu, meters = [], [], []
     for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        for _ in range(rounds):
-            work()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return Row(name, pages * rounds, min(wall), min(cpu), statistics.median(cpu))
+        with CollectorMeter() as meter:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            for _ in range(rounds):
+                work()
+            wall.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        meters.append(meter)
+    kept = meters[cpu.index(min(cpu))]
+    return Row(
+        name, pages * rounds, min(wall), min(cpu), statistics.median(cpu),
+        kept.collections, kept.seconds,
+    )  # fmt: skip
 
 
 def run(
@@ -192,7 +228,8 @@ def main() -> int:
             "cpu": cpu, "goal_pages_per_s": args.goal,
             "rows": [asdict(r) | {"pages_per_s": r.pages_per_s,
                                   "pages_per_cpu_s": r.pages_per_cpu_s,
-                                  "median_pages_per_cpu_s": r.median_pages_per_cpu_s}
+                                  "median_pages_per_cpu_s": r.median_pages_per_cpu_s,
+                                  "gc_ms_per_page": r.gc_ms_per_page}
                      for r in rows],
         }))  # fmt: skip
     else:
@@ -202,12 +239,13 @@ def main() -> int:
         )
         print(
             f"{'step':34s} {'pages/s':>9s} {'pages/cpu-s':>12s} {'cpu ms/page':>12s} "
-            f"{'median p/cpu-s':>15s}"
+            f"{'median p/cpu-s':>15s} {'gc runs':>8s} {'gc ms/page':>11s}"
         )
         for row in rows:
             print(
                 f"{row.name:34s} {row.pages_per_s:9.0f} {row.pages_per_cpu_s:12.0f} "
-                f"{row.ms_per_page:12.3f} {row.median_pages_per_cpu_s:15.0f}"
+                f"{row.ms_per_page:12.3f} {row.median_pages_per_cpu_s:15.0f} "
+                f"{row.gc_collections:8d} {row.gc_ms_per_page:11.3f}"
             )
         verdict = "meets" if total.pages_per_cpu_s >= args.goal else "is below"
         print(f"'{total.name}' {verdict} the goal of {args.goal:.0f} pages per second of one core")

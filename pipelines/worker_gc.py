@@ -11,9 +11,10 @@ ever garbage. On the fixture pages that was about 10% of the time
 :func:`tune_gc` does what long-running Python services do with the ``gc`` module's own tools:
 one full collection, then :func:`gc.freeze` moves everything alive now (the imports, the compiled
 patterns, the engines) into the permanent generation that collections never scan, and the young
-generation's threshold is raised so that objects of a page die by reference count before a
-collection ever looks at them. Cycles are still collected, only in larger batches; the extra
-memory this allows is bounded by the threshold (some thousands of small objects).
+generation's threshold is raised so that the objects of the documents in hand die by reference
+count before a collection ever looks at them. Cycles are still collected, only in larger
+batches; the extra memory this allows is bounded by the threshold (at most some tens of
+megabytes of small objects, were every one of them garbage in a cycle).
 
 It is applied once per process, by the first worker set up there: where pages are post-processed
 (each engine worker) and where documents are assembled and extracted (the runner's process),
@@ -24,10 +25,14 @@ from __future__ import annotations
 
 import gc
 
-#: Young-generation threshold: net new container objects between young collections. Measured
-#: time inside the collector on the fixture pages, per page: 0.30 ms with the defaults, 0.16 ms
-#: after freeze() alone, 0.08 ms with freeze() and 10,000 (docs/architecture.md).
-YOUNG_THRESHOLD = 10_000
+#: Young-generation threshold: net new container objects between young collections (the count
+#: goes down as objects are freed). A young collection walks every young object alive, at a cost
+#: of memory traffic rather than instructions: ~2 ms for one over the fixture corpus's 16 pages,
+#: whose documents and results hold ~10,000 container objects when the last is extracted. Time
+#: in the collector per fixture page (``benchmarks/postprocess_throughput.py``, its gc columns):
+#: 0.20 ms with the defaults, 0.05 ms after freeze() with 10,000 (one collection a pass), none
+#: with 100,000, well above what a batch of documents in hand holds (docs/architecture.md).
+YOUNG_THRESHOLD = 100_000
 
 _tuned = False
 

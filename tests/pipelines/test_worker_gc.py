@@ -66,13 +66,13 @@ def test_a_higher_threshold_set_by_the_user_stays() -> None:
     out = _python(
         """
         import gc, json
-        gc.set_threshold(50_000, 20, 20)
+        gc.set_threshold(500_000, 20, 20)
         from pipelines.worker_gc import tune_gc
         tune_gc()
         print(json.dumps({"after": gc.get_threshold()}))
         """
     )
-    assert out["after"] == [50_000, 20, 20]
+    assert out["after"] == [500_000, 20, 20]
 
 
 def test_a_local_conversion_applies_it_and_the_option_turns_it_off(tmp_path: Path) -> None:

@@ -27,6 +27,9 @@ def test_rows_with_the_default_gc_row_first() -> None:
     # one timing: its median is the best
     assert all(r["median_pages_per_cpu_s"] == r["pages_per_cpu_s"] for r in rows)  # type: ignore[index]
     assert report["goal_pages_per_s"] == 500.0
+    # the collector's work is counted: CPython's defaults collect many times in one pass
+    assert rows[0]["gc_collections"] > 0 and rows[0]["gc_ms_per_page"] > 0  # type: ignore[index]
+    assert all(r["gc_collections"] >= 0 for r in rows)  # type: ignore[index]
 
 
 def test_without_gc_tuning_and_with_warm_labels() -> None:
