@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, time
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from postprocess.extract.schema_spec import SchemaSpec
@@ -37,20 +38,52 @@ def nest(
     :class:`~schemas.extraction.ExtractedField`)."""
     data: dict[str, Any] = {}
     twin: dict[str, Any] = {}
-    for fspec in spec.fields:
-        path = fspec.path
-        _put(data, path, values.get(path))
-        _put(twin, path, ready.get(path))
-    for obj in spec.objects:
-        sub = {f.path.split(".")[-1]: values.get(f.path) for f in obj.fields}
+    fields, objects, table_places = _places(spec)
+    for path, parents, leaf in fields:
+        if parents:
+            _put(data, parents, leaf, values.get(path))
+            _put(twin, parents, leaf, ready.get(path))
+        else:  # a top-level field (most): placed as _put would place it, without the call
+            data[leaf] = values.get(path)
+            twin[leaf] = ready.get(path)
+    for parents, leaf, keys in objects:
+        sub = {key: values.get(path) for key, path in keys}
         found = any(v is not None for v in sub.values())
-        _put(data, obj.path, sub if found else None)
-        ready_sub = {f.path.split(".")[-1]: ready.get(f.path) for f in obj.fields}
-        _put(twin, obj.path, ready_sub if found else None)
-    for table, (rows, ready_rows) in zip(spec.tables, tables, strict=True):
-        _put(data, table.path, rows)
-        _put(twin, table.path, ready_rows)
+        _put(data, parents, leaf, sub if found else None)
+        ready_sub = {key: ready.get(path) for key, path in keys}
+        _put(twin, parents, leaf, ready_sub if found else None)
+    for (parents, leaf), (rows, ready_rows) in zip(table_places, tables, strict=True):
+        _put(data, parents, leaf, rows)
+        _put(twin, parents, leaf, ready_rows)
     return data, twin
+
+
+#: Where a value goes in the nested data: the keys of the dicts above it, and its own key.
+_Place = tuple[tuple[str, ...], str]
+
+
+@lru_cache(maxsize=64)
+def _places(
+    spec: SchemaSpec,
+) -> tuple[
+    tuple[tuple[str, tuple[str, ...], str], ...],
+    tuple[tuple[tuple[str, ...], str, tuple[tuple[str, str], ...]], ...],
+    tuple[_Place, ...],
+]:
+    """What :func:`nest` places, its paths split once per schema, not once per document:
+    ``(fields as (path, parents, leaf), party objects as (parents, leaf, (key, field path)
+    of each field), tables as (parents, leaf))``."""
+    fields = tuple((f.path, *_split(f.path)) for f in spec.fields)
+    objects = tuple(
+        (*_split(o.path), tuple((f.path.split(".")[-1], f.path) for f in o.fields))
+        for o in spec.objects
+    )
+    return fields, objects, tuple(_split(t.path) for t in spec.tables)
+
+
+def _split(path: str) -> _Place:
+    *parents, leaf = path.split(".")
+    return tuple(parents), leaf
 
 
 def validate(
@@ -143,8 +176,7 @@ def missing_records(missing: list[tuple[str, bool]]) -> list[ErrorRecord]:
     ]
 
 
-def _put(data: dict[str, Any], path: str, value: Any) -> None:
-    *parents, leaf = path.split(".")
+def _put(data: dict[str, Any], parents: tuple[str, ...], leaf: str, value: Any) -> None:
     node = data
     for part in parents:
         child = node.get(part)

@@ -127,7 +127,12 @@ def pattern_candidates(view: DocView, fspec: FieldSpec, options: ExtractOptions)
     for pattern in fspec.patterns:
         group = "value" if "value" in pattern.groupindex else 0
         for i, (_, block) in enumerate(blocks):
-            for m in pattern.finditer(block.text):
+            text = block.text
+            # most blocks hold no match: a search (finditer's first match) costs half what
+            # setting up finditer's iterator and scanner does
+            if pattern.search(text) is None:
+                continue
+            for m in pattern.finditer(text):
                 spans[i].append((m.start(group), m.end(group), m.group(group), PATTERN_CONFIDENCE))
     if fspec.kind == "iban":  # one scan of all the texts
         for i, f in find_ibans_in([block.text for _, block in blocks]):

@@ -133,6 +133,7 @@ def _read_rows(
         order = (page or 0, r)
         # built as segments.new_tuple builds a Piece: without the named tuple's __new__ frame
         source = new_tuple(Source, (page, block_id, band, "\t".join(row)))
+        sources = [source]  # shared by the row's cells: a list is replaced, never extended
         cells: dict[int, Candidate] = {}
         item: dict[str, Candidate] = {}
         numbered = False  # a number in a numeric column: the row is an item
@@ -141,7 +142,7 @@ def _read_rows(
             if text:
                 value = read(text)
                 # positional arguments: a dataclass takes them faster than keywords
-                cand = cells[c] = Candidate(value, text, rule, confidence, order, label, [source])
+                cand = cells[c] = Candidate(value, text, rule, confidence, order, label, sources)
                 if value is not None:
                     item[name] = cand
                     numbered = numbered or numeric
@@ -173,4 +174,4 @@ def _continue_description(items: Items, cells: dict[int, Candidate]) -> None:
     previous = items.rows[-1].get(items.columns[text_cols[0]][0].name)
     if previous is not None and isinstance(previous.value, str) and cand.value:
         previous.value = f"{previous.value} {cand.value}"
-        previous.sources.extend(cand.sources)
+        previous.sources = previous.sources + cand.sources  # (its row's cells share the list)

@@ -82,8 +82,10 @@ def _percent(text: str) -> float | None:
 
 
 def _number(text: str) -> Decimal | None:
+    if text.isdecimal():  # most cells ("130"): read here, without plain_amount's call
+        return Decimal(text)
     plain = plain_amount(text)
-    if plain is not None:  # most cells ("130", "463.34"): nothing to clean
+    if plain is not None:  # most of the others ("463.34"): nothing to clean
         return plain
     text = clean_value(text)
     return parse_amount(text) if text else None
