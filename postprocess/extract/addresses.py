@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from itertools import repeat
+from string import ascii_uppercase, digits
 
 _PHONE_WORDS = ("Tel", "Telefon", "Phone", "Fax", "Mobil", "Mobile", "Mob", "Handy", "T", "F")
 _PHONE_NUMBER = r"\b\.?\s*:?\s*\+?[\d(][\d\s()/+\-.]{4,}"
@@ -87,6 +88,32 @@ _POSTCODE = re.compile(r"(?<!\S)(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\W\d_]")
 #: ``\d\d{3,4}`` for ``\d{4,5}``: a pattern that begins with a character class, not a repeat,
 #: lets the regex engine skip every position whose character is not in it.
 _POSTCODE_DIGITS = re.compile(r"\d\d{3,4}\s+[^\W\d_]")
+
+
+def _by_first_char(alternatives: list[tuple[str, str]]) -> str:
+    """``first(?:rest|...)|...`` of ``(first character, rest of the pattern)`` alternatives: a
+    pattern of alternatives that each begin with a literal lets the regex engine skip every
+    position where none can begin, and it tries each first character once."""
+    rests: dict[str, list[str]] = {}
+    for first, rest in alternatives:
+        rests.setdefault(first, []).append(rest)
+    return "|".join(re.escape(first) + "(?:" + "|".join(r) + ")" for first, r in rests.items())
+
+
+#: What every postal part that :func:`has_postal_part` finds holds, in the text as printed: four
+#: digits (a postcode's), a capital or two and a digit (a UK postcode's start) or a country's
+#: name (a name of more words: its first word). Most texts that are no address hold none, and
+#: are ruled out in this one scan.
+_POSTAL_HINT = re.compile(
+    _by_first_char(
+        [(d, r"\d\d\d") for d in digits]
+        + [(c, r"[A-Z]?\d") for c in ascii_uppercase]
+        + [
+            (word[0], re.escape(word[1:]))
+            for word in dict.fromkeys(c.split()[0] for c in _COUNTRIES)
+        ]
+    )
+)
 
 
 def contact_free(text: str) -> str:
@@ -170,6 +197,8 @@ def postal_line(line: str) -> bool:
 
 def has_postal_part(text: str) -> bool:
     """True when ``text`` holds, anywhere, a postcode followed by a town or a country name."""
+    if _POSTAL_HINT.search(text) is None:
+        return False
     words = text.split()
     text = " ".join(words)
     return bool(
