@@ -77,7 +77,8 @@ def build_grid(table: HtmlElement) -> Grid:
             if not free_row:
                 while col in taken:
                     col += 1
-            if len(el) == 0:
+            bare = len(el) == 0
+            if bare:
                 text = " ".join((el.text or "").split())
             else:
                 text = inline_text(el)
@@ -99,7 +100,12 @@ def build_grid(table: HtmlElement) -> Grid:
             if not free_row:
                 taken.add(col)
             line.append(text)
-            cells.append({"row": r, "col": col, "text": text, "header": tag == "th", "element": el})
+            if bare:  # no child element, so never bold (``is_bold``): its element not kept
+                cells.append({"row": r, "col": col, "text": text, "header": tag == "th"})
+            else:
+                cells.append(
+                    {"row": r, "col": col, "text": text, "header": tag == "th", "element": el}
+                )
             col += 1
         if free_row:  # positions 0 to col - 1 (those of its spanned cells in ``taken`` too)
             widths.append(col)
