@@ -30,11 +30,13 @@ MAX_COLSPAN = 1000
 MAX_ROWSPAN = 65534
 
 
-def table_rows(table: HtmlElement) -> tuple[list[HtmlElement], list[str]]:
-    """The table's own rows in order, and the section each belongs to (``thead``, ``tbody``,
-    ``tfoot`` or ``""`` for a row directly in ``<table>``)."""
+def table_rows(table: HtmlElement) -> tuple[list[HtmlElement], list[str], HtmlElement | None]:
+    """The table's own rows in order, the section each belongs to (``thead``, ``tbody``,
+    ``tfoot`` or ``""`` for a row directly in ``<table>``), and its first ``<caption>`` child
+    (read along: ``table.find("caption")`` costs about as much as this whole walk)."""
     rows: list[HtmlElement] = []
     sections: list[str] = []
+    caption = None
     for child in table:
         tag = child.tag  # not a string for comments and the like: matches none of these
         if tag == "tr":
@@ -45,12 +47,14 @@ def table_rows(table: HtmlElement) -> tuple[list[HtmlElement], list[str]]:
                 if tr.tag == "tr":
                     rows.append(tr)
                     sections.append(tag)
-    return rows, sections
+        elif tag == "caption" and caption is None:
+            caption = child
+    return rows, sections, caption
 
 
 def build_grid(table: HtmlElement) -> Grid:
     """Place every cell of ``table`` (see the module docstring)."""
-    rows, sections = table_rows(table)
+    rows, sections, caption = table_rows(table)
     issues: list[ErrorRecord] = []
     # the positions claimed by spanned cells (a rowspan from a row above included), per row
     # reached by one: no set for the other rows
@@ -130,7 +134,7 @@ def build_grid(table: HtmlElement) -> Grid:
             if len(line) < n_cols:
                 line += [""] * (n_cols - len(line))
         expanded = texts
-    return Grid(cells, len(rows), n_cols, sections, issues, nested, expanded)
+    return Grid(cells, len(rows), n_cols, sections, issues, nested, expanded, caption)
 
 
 def _spanned(

@@ -53,6 +53,7 @@ class Grid:
     nested: list[HtmlElement] = field(default_factory=list)
     #: The expanded grid (``postprocess.tables.expand_grid``) when no cell spans: read along.
     texts: list[list[str]] | None = None
+    caption: HtmlElement | None = None  # the table's first <caption> child
 
 
 def outermost_tables(el: HtmlElement) -> list[HtmlElement]:
