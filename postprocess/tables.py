@@ -133,7 +133,6 @@ def element_drafts(
         if cell["row"] >= header_rows:
             break
         cell["header"] = True
-    caption = table.find("caption")
     outer = TableDraft(
         id=table_id,
         kind=kind,
@@ -144,7 +143,7 @@ def element_drafts(
         header_rule=rule,
         columns=column_names(grid, header_rows),
         cells=grid.cells,
-        caption=inline_text(caption) if caption is not None else None,
+        caption=inline_text(grid.caption) if grid.caption is not None else None,
         sources=[TableSource(page=page, block_id=block_id, bbox=bbox, row_count=grid.n_rows)],
         errors=errors,
         texts=grid.texts,

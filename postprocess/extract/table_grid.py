@@ -30,11 +30,13 @@ MAX_COLSPAN = 1000
 MAX_ROWSPAN = 65534
 
 
-def table_rows(table: HtmlElement) -> tuple[list[HtmlElement], list[str]]:
-    """The table's own rows in order, and the section each belongs to (``thead``, ``tbody``,
-    ``tfoot`` or ``""`` for a row directly in ``<table>``)."""
+def table_rows(table: HtmlElement) -> tuple[list[HtmlElement], list[str], HtmlElement | None]:
+    """The table's own rows in order, the section each belongs to (``thead``, ``tbody``,
+    ``tfoot`` or ``""`` for a row directly in ``<table>``), and its first ``<caption>`` child
+    (read along: ``table.find("caption")`` costs about as much as this whole walk)."""
     rows: list[HtmlElement] = []
     sections: list[str] = []
+    caption = None
     for child in table:
         tag = child.tag  # not a string for comments and the like: matches none of these
         if tag == "tr":
@@ -45,39 +47,42 @@ def table_rows(table: HtmlElement) -> tuple[list[HtmlElement], list[str]]:
                 if tr.tag == "tr":
                     rows.append(tr)
                     sections.append(tag)
-    return rows, sections
+        elif tag == "caption" and caption is None:
+            caption = child
+    return rows, sections, caption
 
 
 def build_grid(table: HtmlElement) -> Grid:
     """Place every cell of ``table`` (see the module docstring)."""
-    rows, sections = table_rows(table)
+    rows, sections, caption = table_rows(table)
     issues: list[ErrorRecord] = []
-    # per row, the positions claimed by spanned cells (a rowspan from a row above included)
-    occupied: list[set[int]] = [set() for _ in rows]
+    # the positions claimed by spanned cells (a rowspan from a row above included), per row
+    # reached by one: no set for the other rows
+    occupied: dict[int, set[int]] = {}
     widths: list[int] = []  # per row, its rightmost position plus one (0 for a row without any)
     gaps: list[set[int] | None] = []  # per row, its positions; None: 0 to width - 1, no gap
     cells: list[RawCell] = []
     spanned: list[RawCell] = []  # the cells covering more than one position
     parents: list[HtmlElement] = []  # the cells with child elements, where tables may nest
-    ends = _section_ends(sections)
+    ends: list[int] = []  # per row, the end of its row group: read by spans only, so found then
     texts: list[list[str]] = []  # the cells' texts row by row, the expanded grid if none spans
     for r, row in enumerate(rows):
         col = 0
-        taken = occupied[r]
-        # A row no rowspan reaches from above (the usual row) fills its positions left to right
-        # without a gap: its one-position cells need not be looked up in nor added to ``taken``
-        # (``width`` stands for them).
-        free_row = not taken
+        # A row no rowspan reaches from above (the usual row, ``taken`` None) fills its
+        # positions left to right without a gap: its one-position cells need not be looked up
+        # in nor added to a set (``width`` stands for them).
+        taken = occupied.get(r)
         line: list[str] = []
         texts.append(line)
         for el in row:
             tag = el.tag  # read once: lxml builds a new string on every access
             if tag != "td" and tag != "th":
                 continue
-            if not free_row:
+            if taken is not None:
                 while col in taken:
                     col += 1
-            if len(el) == 0:
+            bare = len(el) == 0
+            if bare:
                 text = " ".join((el.text or "").split())
             else:
                 text = inline_text(el)
@@ -85,6 +90,8 @@ def build_grid(table: HtmlElement) -> Grid:
             if el.keys():  # most cells have no attribute: spare looking up the two spans
                 raw_rows, raw_cols = el.get("rowspan"), el.get("colspan")
                 if raw_rows is not None or raw_cols is not None:
+                    if not ends:
+                        ends = _section_ends(sections)
                     row_span = _span(raw_rows, "rowspan", MAX_ROWSPAN) or ends[r] - r
                     col_span = _span(raw_cols, "colspan", MAX_COLSPAN) or 1
                     if row_span != 1 or col_span != 1:
@@ -96,16 +103,21 @@ def build_grid(table: HtmlElement) -> Grid:
                         col += cell["col_span"]
                         continue
             # the usual cell: one position, free (the row's own cells lie left of ``col``)
-            if not free_row:
+            if taken is not None:
                 taken.add(col)
             line.append(text)
-            cells.append({"row": r, "col": col, "text": text, "header": tag == "th", "element": el})
+            if bare:  # no child element, so never bold (``is_bold``): its element not kept
+                cells.append({"row": r, "col": col, "text": text, "header": tag == "th"})
+            else:
+                cells.append(
+                    {"row": r, "col": col, "text": text, "header": tag == "th", "element": el}
+                )
             col += 1
-        if free_row:  # positions 0 to col - 1 (those of its spanned cells in ``taken`` too)
+        if taken is None:  # positions 0 to col - 1 (its spanned cells' in ``occupied`` too)
             widths.append(col)
             gaps.append(None)
-        else:
-            widths.append(max(taken) + 1 if taken else 0)
+        else:  # (a set is made for a position claimed: never empty)
+            widths.append(max(taken) + 1)
             gaps.append(taken)
     n_cols = grid_width(cells, widths)
     clip_columns(spanned, n_cols, issues)  # a one-position cell lies inside the grid's width
@@ -122,7 +134,7 @@ def build_grid(table: HtmlElement) -> Grid:
             if len(line) < n_cols:
                 line += [""] * (n_cols - len(line))
         expanded = texts
-    return Grid(cells, len(rows), n_cols, sections, issues, nested, expanded)
+    return Grid(cells, len(rows), n_cols, sections, issues, nested, expanded, caption)
 
 
 def _spanned(
@@ -133,7 +145,7 @@ def _spanned(
     row_span: int,
     col_span: int,
     section_end: int,
-    occupied: list[set[int]],
+    occupied: dict[int, set[int]],
     issues: list[ErrorRecord],
 ) -> RawCell:
     """A cell covering more than one position, its rowspan clipped to its row group; claims
@@ -191,15 +203,14 @@ def _span(raw: str | None, name: str, limit: int) -> int:
     return min(value, limit)
 
 
-def _claim(occupied: list[set[int]], r: int, col: int, rows: int, cols: int) -> bool:
+def _claim(occupied: dict[int, set[int]], r: int, col: int, rows: int, cols: int) -> bool:
     """Mark the positions a cell covers; True when one of them was already taken."""
-    if rows == 1 and cols == 1:
-        overlap = col in occupied[r]
-        occupied[r].add(col)
-        return overlap
     overlap = False
     for rr in range(r, r + rows):
+        taken = occupied.get(rr)
+        if taken is None:
+            taken = occupied[rr] = set()
         for cc in range(col, col + cols):
-            overlap |= cc in occupied[rr]
-            occupied[rr].add(cc)
+            overlap |= cc in taken
+            taken.add(cc)
     return overlap

@@ -28,8 +28,10 @@ _NUMERIC = re.compile(
 def is_numeric(text: str) -> bool:
     """A number, amount or percentage (``1,204``, ``£3.40``, ``19 %``, ``CHF 85.00``)."""
     text = text.strip()
-    if text[:3].isalpha() and text[:3].isupper() and text[3:4] in (" ", "\u00a0"):
-        text = text[4:]  # a leading ISO currency code
+    if text[:1].isalpha():  # a word (most texts asked), or a leading ISO currency code
+        if not (text[:3].isalpha() and text[:3].isupper() and text[3:4] in (" ", "\u00a0")):
+            return False  # the pattern's first character is a sign, a symbol or a digit
+        text = text[4:]
     return bool(text) and _NUMERIC.match(text) is not None
 
 

@@ -12,29 +12,32 @@ from schemas.errors import ErrorCode, ErrorRecord, Severity
 from schemas.tables import HeaderRule, Table, TableKind, TableSource
 
 
-class _Spans(TypedDict, total=False):
-    """A spanned cell's spans; absent on a one-position cell (1 by ``GridCell``'s defaults)."""
+class _Optional(TypedDict, total=False):
+    """A spanned cell's spans (absent on a one-position cell: 1 by ``GridCell``'s defaults) and
+    the cell's element, kept only where it is read: on a spanned cell (the path of a clipped
+    span's warning) and on a cell with child elements (:func:`is_bold`)."""
 
     row_span: int
     col_span: int
+    element: HtmlElement
 
 
-class RawCell(_Spans):
-    """A cell placed on the grid: the :class:`~schemas.tables.GridCell` fields and its element.
+class RawCell(_Optional):
+    """A cell placed on the grid: the :class:`~schemas.tables.GridCell` fields (and its element).
 
     A dict rather than an object so that it is validated as it is into a ``GridCell`` (the
     ``element`` key is ignored there), sparing a copy per cell. ``header`` is "the cell is
     ``<th>``" until the header rows are known, then also true for every cell of a header row.
-    The spans are set only on a cell covering more than one position: the usual cell's five
-    keys fit CPython's smallest dict table, and ``GridCell`` fills the two defaults for less than
-    it validates two given values (about a fifth of the cell's dict and validation cost).
+    The spans are set only on a cell covering more than one position: ``GridCell`` fills the two
+    defaults for less than it validates two given values (about a fifth of the cell's dict and
+    validation cost). The usual cell (text only) keeps no element: four keys, and its element's
+    proxy is freed as soon as the cell is read rather than with the table.
     """
 
     row: int
     col: int
     text: str
     header: bool
-    element: HtmlElement
 
 
 @dataclass
@@ -50,6 +53,7 @@ class Grid:
     nested: list[HtmlElement] = field(default_factory=list)
     #: The expanded grid (``postprocess.tables.expand_grid``) when no cell spans: read along.
     texts: list[list[str]] | None = None
+    caption: HtmlElement | None = None  # the table's first <caption> child
 
 
 def outermost_tables(el: HtmlElement) -> list[HtmlElement]:
@@ -63,8 +67,8 @@ def outermost_tables(el: HtmlElement) -> list[HtmlElement]:
 
 def is_bold(cell: RawCell) -> bool:
     """The cell's whole text is set in ``<b>``/``<strong>``."""
-    text, element = cell["text"], cell["element"]
-    if not text or len(element) == 0:
+    text, element = cell["text"], cell.get("element")  # none kept on a cell without children
+    if not text or element is None or len(element) == 0:
         return False
     strong = "".join("".join(b.itertext()) for b in element.iter("b", "strong"))
     return "".join(strong.split()) == "".join(text.split())

@@ -13,11 +13,13 @@ from schemas.errors import ErrorCode, ErrorRecord
 def grid_width(cells: list[RawCell], widths: list[int]) -> int:
     """The larger of the rightmost cell start and the most common row width (``widths``: per
     row, its rightmost position plus one, 0 for a row without any)."""
-    ends = [w for w in widths if w]
-    if not ends:
-        return max((c["col"] + 1 for c in cells), default=0)
-    widest = max(ends)
-    if min(ends) == widest:  # every row as wide (the usual table): that width, and no start past
+    if not widths:
+        return 0  # no row, so no cell
+    widest = max(widths)
+    if min(widths) == widest:  # every row as wide (the usual table): that width, and no start past
+        return widest  # (0: no row holds a position, so no cell starts anywhere)
+    ends = [w for w in widths if w]  # not empty: some row is wider than another
+    if min(ends) == widest:  # the rows holding a position all as wide
         return widest
     counts = Counter(ends)
     mode = max(counts, key=lambda width: (counts[width], width))  # most common, then widest
@@ -48,6 +50,8 @@ def check_ragged(
 ) -> None:
     """Report each row filling fewer than ``n_cols`` positions (``gaps``: per row, the positions
     it fills, None for positions 0 to its ``widths`` minus one)."""
+    if widths and min(widths) >= n_cols and gaps.count(None) == len(gaps):
+        return  # every row without a gap and at least as wide as the grid (the usual table)
     for r, width in enumerate(widths):
         taken = gaps[r]
         if taken is None:

@@ -230,6 +230,16 @@ def test_style_sibling_and_class_are_ignored() -> None:
     ).columns == ["k"]
 
 
+def test_caption_is_the_tables_own_first_caption() -> None:
+    outer, inner = parse_table(
+        "<table><caption> Unit   prices </caption><caption>second</caption>"
+        "<tr><th>k</th></tr><tr><td><table><caption>inner</caption><tr><td>1</td></tr>"
+        "</table></td></tr></table>"
+    )
+    assert outer.caption == "Unit prices" and inner.caption == "inner"
+    assert one("<table><tr><td>1</td></tr></table>").caption is None
+
+
 def test_chart_data_table_inside_div_chart() -> None:
     html = (
         '<html><body><div class="chart" data-bbox="20 20 400 300"><img data-bbox="20 20 400 300"/>'
