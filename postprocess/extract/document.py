@@ -159,6 +159,7 @@ def build_view(
             [d.sources[0].block_id for d in page_drafts],
             records,
             line_height(blocks, short),
+            [d.texts for d in page_built],  # the grids read along with the cells (or None)
         )
         view.pairs += pairs
         view.checkboxes += checkboxes
