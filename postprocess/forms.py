@@ -67,17 +67,18 @@ def page_form(
     table_blocks: Collection[str | None],
     records: list[TextBlock],
     line: float | None = None,
+    grids: Sequence[list[list[str]] | None] | None = None,
 ) -> tuple[list[KeyValue], list[Checkbox]]:
     """:func:`extract_form`'s pairs and check boxes, for a caller that has the page's tables,
     their block ids and its :func:`~postprocess.extract.form_text.text_blocks` (no result
     model built around them); ``line``: the page's :func:`~.boxes.line_height`, when the
-    caller has it."""
+    caller has it; ``grids``: the tables' expanded grids, where it has them (None where not)."""
     found = page_text_pairs(records, page)
     used = {*found.used, *(block_id for block_id in table_blocks if block_id is not None)}
     line = line_height(blocks) if line is None else line
     pairs = [
         *found.pairs,
-        *table_pairs(tables, page),
+        *table_pairs(tables, page, grids),
         *page_box_pairs(records, page, used, line),
         *page_spatial_pairs(records, page, used, line),
     ]

@@ -67,16 +67,24 @@ class FormResult(BaseModel):
     errors: list[ErrorRecord] = Field(default_factory=list)
 
 
-_PAIRS = TypeAdapter(list[KeyValue])
-_CHECKBOXES = TypeAdapter(list[Checkbox])
+#: The adapters' validators, called directly: ``TypeAdapter.validate_python`` adds a Python
+#: call that passes its defaults on (neither model has forward references: never rebuilt).
+_VALIDATE_PAIRS = TypeAdapter(list[KeyValue]).validator.validate_python
+_VALIDATE_CHECKBOXES = TypeAdapter(list[Checkbox]).validator.validate_python
 
 
 def pairs_from_dicts(pairs: list[dict[str, Any]]) -> list[KeyValue]:
     """Validate many pairs in one call (much faster than one model at a time); their boxes may
     be given as field dicts, validated along."""
-    return _PAIRS.validate_python(pairs) if pairs else []
+    if not pairs:
+        return []
+    validated: list[KeyValue] = _VALIDATE_PAIRS(pairs)
+    return validated
 
 
 def checkboxes_from_dicts(checkboxes: list[dict[str, Any]]) -> list[Checkbox]:
     """Validate many check boxes in one call, like :func:`pairs_from_dicts`."""
-    return _CHECKBOXES.validate_python(checkboxes) if checkboxes else []
+    if not checkboxes:
+        return []
+    validated: list[Checkbox] = _VALIDATE_CHECKBOXES(checkboxes)
+    return validated

@@ -68,6 +68,32 @@ def sub_box_fields(box: BBox | None, text: str, start: int, end: int) -> BoxFiel
     }
 
 
+def sub_boxes_fields(
+    box: BBox | None, text: str, spans: Sequence[tuple[int, int]]
+) -> list[BoxFields | None]:
+    """:func:`sub_box_fields` of each ``(start, end)`` span of one block's text (a colon pair's
+    key and value, a line's check boxes): for a one-line text the box is read once (a model's
+    attribute read is dear) and each span costs a dict."""
+    if box is None or not text or "\n" in text:
+        return [sub_box_fields(box, text, start, end) for start, end in spans]
+    # sub_box_fields's one-line arithmetic; its ``end <= start`` test is ``lo >= hi`` here
+    size = len(text)
+    x1, y1 = box.x1, box.y1
+    height, x_share = box.y2 - y1, (box.x2 - x1) / size
+    y1 += 0 * height
+    y2 = y1 + height
+    out: list[BoxFields | None] = []
+    for start, end in spans:
+        lo = start if start > 0 else 0
+        hi = end if end < size else size
+        out.append(
+            {"x1": x1 + lo * x_share, "y1": y1, "x2": x1 + hi * x_share, "y2": y2}
+            if lo < hi
+            else None
+        )
+    return out
+
+
 def union(boxes: Sequence[BBox | None]) -> BBox | None:
     """The smallest box holding all given boxes (``None`` when there are none)."""
     real = [b for b in boxes if b is not None]

@@ -20,7 +20,7 @@ from postprocess.extract.form_text import (
     text_blocks,
 )
 from postprocess.extract.labels import AliasHit, AliasIndex
-from postprocess.extract.segments import Piece, new_tuple, strip_span
+from postprocess.extract.segments import Piece, new_tuple
 from postprocess.extract.table_join import join_drafts
 from postprocess.extract.table_model import TableDraft
 from postprocess.forms import page_form
@@ -159,6 +159,7 @@ def build_view(
             [d.sources[0].block_id for d in page_drafts],
             records,
             line_height(blocks, short),
+            [d.texts for d in page_built],  # the grids read along with the cells (or None)
         )
         view.pairs += pairs
         view.checkboxes += checkboxes
@@ -191,7 +192,13 @@ def _add_pieces(
     """Append the block's text pieces (its ``text`` cut at ``block_cut``), blanks stripped,
     empty ones left out."""
     for key_start, _, value_start, value_end in block_cut:
-        lo, hi = strip_span(text, value_start if key_start is None else key_start, value_end)
-        if hi > lo:
-            fields = (number, block, lo, hi, key_start is not None, text[lo:hi])
+        # the piece's offsets without its outer white space (str.strip's), in line: a call per
+        # piece saved, and its stripped text is text[lo:hi]
+        start = value_start if key_start is None else key_start
+        part = text[start:value_end]
+        left = part.lstrip()
+        if left:  # (else blank: hi == lo)
+            lo = start + len(part) - len(left)
+            piece_text = left.rstrip()
+            fields = (number, block, lo, lo + len(piece_text), key_start is not None, piece_text)
             out.append(new_tuple(TextPiece, fields))

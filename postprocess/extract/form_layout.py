@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from postprocess.extract.boxes import BoxFields, line_height
@@ -45,15 +46,26 @@ def holds_pairs(table: Table | TableDraft) -> bool:
     return table.n_cols == 2 and not table.header_rows and table.n_rows != 0
 
 
-def table_pairs(tables: list[Table], page: int) -> list[KeyValue]:
-    """Label/value rows of two-column tables without a header."""
+def table_pairs(
+    tables: list[Table], page: int, grids: Sequence[list[list[str]] | None] | None = None
+) -> list[KeyValue]:
+    """Label/value rows of two-column tables without a header; ``grids``: the tables' expanded
+    grids (``postprocess.tables.expand_grid``) where the caller has them, else None."""
     pairs: list[dict[str, Any]] = []  # field dicts, validated together (cheaper per model)
-    for table in tables:
+    for i, table in enumerate(tables):
         if not holds_pairs(table):
             continue
+        grid = grids[i] if grids is not None else None
+        # the table's fields read once, not per row (a model's attribute read is dear)
+        columns, n_rows, block_id = table.columns, table.n_rows, table.sources[0].block_id
+        records = (
+            table_records(table, skip_empty=False)
+            if grid is None  # else table_records of the grid in hand (not expanded again)
+            else [dict(zip(columns, row, strict=True)) for row in grid[table.header_rows :]]
+        )
         box = table.bbox
-        for r, record in enumerate(table_records(table, skip_empty=False)):
-            key, value = record[table.columns[0]], record[table.columns[1]]
+        for r, record in enumerate(records):
+            key, value = record[columns[0]], record[columns[1]]
             if not key or is_numeric(key):
                 continue
             pairs.append(
@@ -63,11 +75,11 @@ def table_pairs(tables: list[Table], page: int) -> list[KeyValue]:
                     "norm_key": norm_key(key.rstrip(":")),
                     "page": page,
                     "rule": PairRule.TABLE,
-                    "key_bbox": _cell_box(box, table.n_rows, r, 0),
-                    "value_bbox": _cell_box(box, table.n_rows, r, 1),
+                    "key_bbox": _cell_box(box, n_rows, r, 0),
+                    "value_bbox": _cell_box(box, n_rows, r, 1),
                     "estimated_boxes": True,
-                    "key_block_id": table.sources[0].block_id,
-                    "value_block_id": table.sources[0].block_id,
+                    "key_block_id": block_id,
+                    "value_block_id": block_id,
                 }
             )
     return pairs_from_dicts(pairs)

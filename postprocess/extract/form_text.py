@@ -17,16 +17,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from postprocess.extract.boxes import sub_box_fields, union
+from postprocess.extract.boxes import sub_boxes_fields, union
 from postprocess.extract.form_marks import find_marks, has_marks, may_have_marks
 from postprocess.extract.labels import norm_key
 from postprocess.extract.segments import (
     Piece,
+    cut_segments,
     has_separator,
     new_tuple,
     pieces,
-    segments,
-    strip_span,
 )
 from schemas.blocks import Block, BlockKind
 from schemas.forms import Checkbox, KeyValue, PairRule, checkboxes_from_dicts, pairs_from_dicts
@@ -59,9 +58,10 @@ def block_pieces(text: str, known: Callable[[str], bool] | None = None) -> list[
             if ":" not in text
             else pieces(text, 0, len(text), known)
         )
+    # (cut_segments: segments' own test for one segment just made)
     if ":" not in text:  # no key anywhere: each segment one piece without a key
-        return [new_tuple(Piece, (None, None, start, end)) for start, end in segments(text)]
-    return [p for start, end in segments(text) for p in pieces(text, start, end, known)]
+        return [new_tuple(Piece, (None, None, start, end)) for start, end in cut_segments(text)]
+    return [p for start, end in cut_segments(text) for p in pieces(text, start, end, known)]
 
 
 #: A heading or text block as the form rules read it, its fields read once (a pydantic
@@ -128,9 +128,10 @@ def page_text_pairs(records: list[TextBlock], page: int) -> TextPairs:
                 checkboxes += _checkboxes(text, box, block_id, page, piece, heading)
                 used.add(block_id)
             elif key_start is not None and key_end is not None:
-                lo, hi = strip_span(text, value_start, value_end)
-                pair = _colon_pair(text, box, block_id, page, key_start, key_end, lo, hi)
-                if hi > lo:
+                pair = _colon_pair(
+                    text, box, block_id, page, key_start, key_end, value_start, value_end
+                )
+                if pair["value"]:
                     pairs.append(pair)
                     used.add(block_id)
                 else:  # "Name:" alone: its value may be a block nearby
@@ -150,16 +151,25 @@ def _colon_pair(
     value_start: int,
     value_end: int,
 ) -> dict[str, Any]:
-    """A :class:`KeyValue`'s fields (its boxes as field dicts); the value's offsets stripped."""
+    """A :class:`KeyValue`'s fields (its boxes as field dicts), the value stripped."""
     key = text[key_start:key_end].strip()
+    # the value's offsets without its outer white space (str.strip's)
+    part = text[value_start:value_end]
+    left = part.lstrip()
+    value_start += len(part) - len(left)
+    value = left.rstrip()
+    value_end = value_start + len(value)
+    key_box, value_box = sub_boxes_fields(
+        box, text, ((key_start, key_end), (value_start, value_end))
+    )
     return {
         "key": key,
-        "value": text[value_start:value_end],
+        "value": value,
         "norm_key": norm_key(key),
         "page": page,
         "rule": PairRule.COLON,
-        "key_bbox": sub_box_fields(box, text, key_start, key_end),
-        "value_bbox": sub_box_fields(box, text, value_start, value_end),
+        "key_bbox": key_box,
+        "value_bbox": value_box,
         "estimated_boxes": True,
         "key_block_id": block_id,
         "value_block_id": block_id,
@@ -176,16 +186,17 @@ def _checkboxes(
     if piece.key_start is None:
         before = text[piece.value_start : marks[0].start].strip() if marks else ""
         group = before.rstrip(":").strip() or group
+    boxes = sub_boxes_fields(box, text, [(mark.start, mark.end) for mark in marks])
     return [
         {
             "group": group,
             "label": mark.label,
             "checked": mark.checked,
             "page": page,
-            "bbox": sub_box_fields(box, text, mark.start, mark.end),
+            "bbox": mark_box,
             "block_id": block_id,
         }
-        for mark in marks
+        for mark, mark_box in zip(marks, boxes, strict=True)
     ]
 
 

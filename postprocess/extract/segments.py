@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import NamedTuple
 
-_SEPARATOR = re.compile(r"\s+[·|•]\s+")
+#: ``\s+[·|•]\s+`` written with a single ``\s`` first: a pattern that begins with a character
+#: class is tried only where such a character is (one that begins with a repeat, everywhere)
+_SEPARATOR = re.compile(r"\s\s*[·|•]\s+")
 _WORD = re.compile(r"\S+")
 MAX_KEY_WORDS = 5
 MAX_KEY_CHARS = 40
@@ -55,14 +57,22 @@ def segments(text: str) -> Iterator[tuple[int, int]]:
     if "\n" not in text and not has_separator(text):  # one line, one segment
         yield 0, len(text)
         return
+    yield from cut_segments(text)
+
+
+def cut_segments(text: str) -> list[tuple[int, int]]:
+    """:func:`segments` of a text known to hold a line break or a separator (its test, a scan of
+    the text, not made twice)."""
+    out: list[tuple[int, int]] = []
     offset = 0
     for line in text.split("\n"):
         start = offset
         for sep in _SEPARATOR.finditer(line):
-            yield start, offset + sep.start()
+            out.append((start, offset + sep.start()))
             start = offset + sep.end()
-        yield start, offset + len(line)
+        out.append((start, offset + len(line)))
         offset += len(line) + 1
+    return out
 
 
 def pieces(
@@ -141,14 +151,3 @@ def _short_key(key: str) -> bool:
         # counted last (the other tests are cheaper), at most 6 parts split off
         and len(key.split(None, MAX_KEY_WORDS)) <= MAX_KEY_WORDS
     )
-
-
-def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """``text[start:end]``'s offsets without its outer white space (``str.strip``'s)."""
-    if start >= end:
-        return start, end
-    part = text[start:end]
-    # the strips in C rather than a Python loop over the characters
-    left = part.lstrip()
-    start += len(part) - len(left)
-    return start, start + len(left.rstrip())
