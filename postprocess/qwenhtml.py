@@ -31,7 +31,7 @@ from postprocess.bboxes import (
     plain_corners,
 )
 from postprocess.coords import fit_to_frame, page_fields_mapper
-from postprocess.text import block_text
+from postprocess.text import block_text, collapse_spaces
 from postprocess.tree import (
     BBOX_ATTR,
     LEAF_HTML_TAGS,
@@ -132,7 +132,7 @@ def extract_blocks(
             classes: list[str] = []
             kind, level = _TAG_KINDS[tag]
             own = el.text
-            text, caption = " ".join(own.split()) if own else "", None
+            text, caption = collapse_spaces(own) if own else "", None
             html = leaf_html(el, tag, usual_box, own)
         else:
             classes = class_names(el)
