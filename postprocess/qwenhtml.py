@@ -14,6 +14,7 @@ the text; ``div.image ocr``: the text read in the image is the text); ``div.form
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -30,7 +31,7 @@ from postprocess.bboxes import (
     plain_corners,
 )
 from postprocess.coords import fit_to_frame, page_fields_mapper
-from postprocess.text import block_text
+from postprocess.text import block_text, collapse_spaces
 from postprocess.tree import (
     BBOX_ATTR,
     LEAF_HTML_TAGS,
@@ -84,8 +85,13 @@ def extract_blocks(
     *,
     doc_id: str,
     page_number: int,
+    found: tuple[list[HtmlElement], Sequence[str | None]] | None = None,
 ) -> Extraction:
-    """Build the page's blocks; rewrites each block's ``data-bbox`` in canonical form."""
+    """Build the page's blocks; rewrites each block's ``data-bbox`` in canonical form.
+
+    ``found``: the blocks and their ``data-bbox`` values when the caller has them already
+    (:func:`postprocess.repair.boxed_children`); else they are looked for in ``body``.
+    """
     rows: list[dict[str, Any]] = []  # the blocks' fields, validated all at once at the end
     issues: list[ErrorRecord] = []
     unboxed = 0
@@ -93,9 +99,13 @@ def extract_blocks(
     # read once per page; floats, as float-to-int comparisons take a slower path
     width, height = float(transform.model_width), float(transform.model_height)
     id_prefix = f"{doc_id}/p{page_number}/b"
-    elements: list[HtmlElement] = []
-    boxes: list[str | None] = []
-    _collect_blocks(body, elements, boxes)
+    elements: list[HtmlElement]
+    boxes: Sequence[str | None]
+    if found is None:
+        elements, boxes = [], []
+        _collect_blocks(body, elements, boxes)
+    else:
+        elements, boxes = found
     for index, (el, raw) in enumerate(zip(elements, boxes, strict=True)):
         corners = canonical_corners(raw) if raw is not None else None
         usual_box = None  # the box text when it is the usual one: canonical already, in frame
@@ -122,7 +132,7 @@ def extract_blocks(
             classes: list[str] = []
             kind, level = _TAG_KINDS[tag]
             own = el.text
-            text, caption = " ".join(own.split()) if own else "", None
+            text, caption = collapse_spaces(own) if own else "", None
             html = leaf_html(el, tag, usual_box, own)
         else:
             classes = class_names(el)

@@ -96,7 +96,7 @@ def _ends_inside_element(body: str) -> bool:
 
 def normalise_layout(container: HtmlElement) -> list[ErrorRecord]:
     """Apply the layout repairs to ``container`` and, recursively, to unboxed wrappers in it."""
-    if _nothing_to_repair(container):  # the usual page: one walk instead of five
+    if boxed_children(container) is not None:  # the usual page: one walk instead of five
         return []
     issues = _wrap_loose_text(container)
     for child in _unboxed(container):
@@ -111,22 +111,32 @@ def normalise_layout(container: HtmlElement) -> list[ErrorRecord]:
     return issues
 
 
-def _nothing_to_repair(container: HtmlElement) -> bool:
-    """True when no repair applies: no loose text, every child element boxed (so no wrapper to
-    look into, no box to borrow or receive, no bare separator) and none an empty box donor."""
+def boxed_children(container: HtmlElement) -> tuple[list[HtmlElement], list[str]] | None:
+    """The container's child elements and their boxes when no repair applies, else None.
+
+    No repair applies when there is no loose text, every child element is boxed (so no wrapper
+    to look into, no box to borrow or receive, no bare separator) and none is an empty box donor.
+    The children are then the container's blocks, and their boxes are read here anyway: the
+    caller hands both to :func:`postprocess.qwenhtml.extract_blocks`, which need not look again.
+    """
     text = container.text
     if text and not text.isspace():
-        return False
+        return None
+    elements: list[HtmlElement] = []
+    boxes: list[str] = []
     for child in container:
         tag = child.tag
         if not isinstance(tag, str):  # the repairs look at elements only
             continue
         tail = child.tail
         if tail and not tail.isspace():
-            return False
-        if child.get(BBOX_ATTR) is None or (tag in _BOX_DONORS and is_blank(child)):
-            return False
-    return True
+            return None
+        box = child.get(BBOX_ATTR)
+        if box is None or (tag in _BOX_DONORS and is_blank(child)):
+            return None
+        elements.append(child)
+        boxes.append(box)
+    return elements, boxes
 
 
 def _elements(container: HtmlElement) -> list[HtmlElement]:

@@ -13,7 +13,13 @@ from lxml.html import HtmlElement
 from postprocess.fences import Located, locate_html
 from postprocess.parse import looks_like_markup, parse_document, serialize
 from postprocess.qwenhtml import Extraction, extract_blocks
-from postprocess.repair import Ending, drop_partial_tag, normalise_layout, reply_ending
+from postprocess.repair import (
+    Ending,
+    boxed_children,
+    drop_partial_tag,
+    normalise_layout,
+    reply_ending,
+)
 from postprocess.sanitize import sanitize_tree
 from postprocess.tree import child_element, element_path, is_element
 from postprocess.validate import (
@@ -84,9 +90,11 @@ def _parse_markup(
         issues.append(not_qwenvl)
         html = serialize(root)
     else:
-        issues.extend(normalise_layout(body))
+        plain = boxed_children(body)  # the usual page: nothing to repair, its blocks at hand
+        if plain is None:
+            issues.extend(normalise_layout(body))
         extraction = extract_blocks(
-            body, transform, options, doc_id=doc_id, page_number=page_number
+            body, transform, options, doc_id=doc_id, page_number=page_number, found=plain
         )
         blocks = extraction.blocks
         issues.extend(extraction.issues)

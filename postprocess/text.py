@@ -29,10 +29,24 @@ def block_text(el: HtmlElement) -> str:
     if len(el) == 0:  # text only (most blocks): no children to walk
         text = el.text
         # _tidy(_flat(text)) in one step: split() breaks at source line breaks and tabs too
-        return " ".join(text.split()) if text else ""
+        return collapse_spaces(text) if text else ""
     pieces: list[str] = []
     _collect(el, pieces)
     return _tidy("".join(pieces))
+
+
+def collapse_spaces(text: str) -> str:
+    """``" ".join(text.split())``: every whitespace run one space, the ends trimmed.
+
+    A block's text is usually so already, and is then returned as it is: splitting builds one
+    string per word and joins them again (about 2 k instructions a paragraph). Every whitespace
+    character but the space is unprintable, so a printable text has no run to collapse but
+    doubled spaces, and nothing to trim but spaces at its ends. Table cells, mostly a word or
+    two, are split directly (:func:`table_text`): for them the test costs more than it saves.
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(text.split())
 
 
 def table_text(table: HtmlElement) -> str:

@@ -6,7 +6,8 @@ import pytest
 
 from postprocess import locate_html, parse_reply
 from postprocess.parse import parse_document, serialize
-from postprocess.repair import Ending, normalise_layout, reply_ending
+from postprocess.qwenhtml import block_elements
+from postprocess.repair import Ending, boxed_children, normalise_layout, reply_ending
 from schemas.errors import ErrorCode, Severity
 from schemas.geometry import PageTransform
 from schemas.validation import Verdict
@@ -160,3 +161,26 @@ def test_wrappers_are_repaired_inside() -> None:
         '<div class="column"><p data-bbox="1 2 3 4"></p><address>A</address><p></p></div>'
     )
     assert html == '<body><div class="column"><address data-bbox="1 2 3 4">A</address></div></body>'
+
+
+@pytest.mark.parametrize(
+    ("body", "plain"),
+    [
+        ('<p data-bbox="1 2 3 4">a</p>\n<h2 data-bbox="1 2 3 4">b</h2><!-- c -->', True),
+        ('<p data-bbox="1 2 3 4">a</p>\n<div><p data-bbox="1 2 3 4">b</p></div>', False),
+        ('<p data-bbox="1 2 3 4">a</p> loose text', False),
+        ('<p data-bbox="1 2 3 4"></p><p>b</p>', False),
+        ('loose <p data-bbox="1 2 3 4">a</p>', False),
+    ],
+)
+def test_boxed_children_are_the_blocks_when_nothing_is_repaired(body: str, plain: bool) -> None:
+    root, _ = parse_document(f"<html><body>{body}</body></html>")
+    assert root is not None
+    container = root.find("body")
+    found = boxed_children(container)
+    assert (found is not None) is plain
+    if found is not None:
+        assert normalise_layout(container) == []
+        elements, boxes = found
+        assert elements == block_elements(container)
+        assert boxes == [el.get("data-bbox") for el in elements]
