@@ -177,6 +177,10 @@ def run(
         fresh()
         return [extract(doc) for doc in parsed]
 
+    def forms() -> object:
+        fresh()
+        return [extract_form(b, page_number=n) for n, b in flat]
+
     baseline = []
     if gc_tuning:
         baseline = [best("whole step, default gc", pages, whole, rounds, repeat)]
@@ -191,13 +195,7 @@ def run(
             rounds,
             repeat,
         ),
-        best(
-            "forms",
-            pages,
-            lambda: (fresh(), [extract_form(b, page_number=n) for n, b in flat]),
-            rounds,
-            repeat,
-        ),
+        best("forms", pages, forms, rounds, repeat),
         best("invoice", pages, invoices, rounds, repeat),
         best("parse_reply + extract_document", pages, whole, rounds, repeat),
     ]
