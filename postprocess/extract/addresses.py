@@ -197,8 +197,12 @@ def postal_line(line: str) -> bool:
 
 def has_postal_part(text: str) -> bool:
     """True when ``text`` holds, anywhere, a postcode followed by a town or a country name."""
-    if _POSTAL_HINT.search(text) is None:
-        return False
+    return _POSTAL_HINT.search(text) is not None and postal_part_anywhere(text)
+
+
+def postal_part_anywhere(text: str) -> bool:
+    """:func:`has_postal_part` without its first scan, which only rules out texts where this
+    finds nothing (a test holds the two equal)."""
     words = text.split()
     text = " ".join(words)
     return bool(

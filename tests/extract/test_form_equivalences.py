@@ -27,14 +27,13 @@ def _texts(seed: int, count: int, longest: int) -> list[str]:
 
 def _plain_segments(text: str) -> list[tuple[int, int]]:
     """segments as first written: the plain pattern, every text cut line by line."""
-    out = []
+    out: list[tuple[int, int]] = []
     offset = 0
     for line in text.split("\n"):
-        start = offset
-        for sep in PLAIN_SEPARATOR.finditer(line):
-            out.append((start, offset + sep.start()))
-            start = offset + sep.end()
-        out.append((start, offset + len(line)))
+        # the line's start, each separator's start and end, the line's end: segments in pairs
+        cuts = [i for m in PLAIN_SEPARATOR.finditer(line) for i in m.span()]
+        bounds = [offset, *(offset + i for i in cuts), offset + len(line)]
+        out += zip(bounds[::2], bounds[1::2], strict=True)
         offset += len(line) + 1
     return out
 
